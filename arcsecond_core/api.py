@@ -1,0 +1,249 @@
+"""ArcsecondAPI: the Python module users import, and the one the CLI itself uses."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+from typing import Any
+
+from arcsecond_core import errors
+from arcsecond_core.config import Config, ServerProfile
+from arcsecond_core.datafiles import DataFiles
+from arcsecond_core.resources import Record, Resource
+from arcsecond_core.session import DEFAULT_TIMEOUT, ArcsecondSession
+
+RESOURCES_NAMESPACE = "arcsecond.resources"
+API_EXTENSIONS_NAMESPACE = "arcsecond.api"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """How to reach a resource: its API path, identifier field, name field, portal prefixing.
+
+    Plugins declare new resources with an entry point in the ``arcsecond.resources`` group whose
+    object is a ResourceSpec; ``ArcsecondAPI`` then exposes it under the entry point's name.
+    """
+
+    path: str
+    id_field: str = "uuid"
+    name_field: str | None = "name"
+    portal_scoped: bool = True
+    singular: str | None = None
+
+    def bind(self, session: ArcsecondSession) -> Resource:
+        return Resource(
+            session,
+            self.path,
+            id_field=self.id_field,
+            name_field=self.name_field,
+            portal_scoped=self.portal_scoped,
+            singular=self.singular,
+        )
+
+
+BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
+    "datasets": ResourceSpec("datasets", singular="dataset"),
+    "nightlogs": ResourceSpec("nightlogs", name_field="date", singular="night log"),
+    "datapackages": ResourceSpec("datapackages", singular="data package"),
+    "telescopes": ResourceSpec("telescopes", singular="telescope"),
+    "observingsites": ResourceSpec("observingsites", singular="observing site"),
+    "observations": ResourceSpec("observations", id_field="id", name_field=None),
+    "calibrations": ResourceSpec("calibrations", id_field="id", name_field=None),
+    "organisations": ResourceSpec(
+        "organisations", id_field="subdomain", name_field=None, portal_scoped=False,
+        singular="organisation",
+    ),
+    "profiles": ResourceSpec(
+        "profiles", id_field="username", name_field=None, portal_scoped=False, singular="profile"
+    ),
+}
+
+
+class ArcsecondAPI:
+    """Access to one Arcsecond server with the key saved for it in ``config.ini``.
+
+    ``ArcsecondAPI()`` uses the current server; ``server="local"`` another configured one;
+    ``api_server=URL`` with ``key=...`` bypasses the config file. ``portal`` works inside an
+    organisation's portal. Resources are attributes (``api.datasets``, ``api.datafiles``...),
+    each a :class:`~arcsecond_core.resources.Resource` whose methods return plain dicts and
+    raise the exceptions of :mod:`arcsecond_core.errors`.
+    """
+
+    def __init__(
+        self,
+        server: str | None = None,
+        portal: str | None = None,
+        *,
+        api_server: str | None = None,
+        username: str | None = None,
+        key: str | None = None,
+        config: Config | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retries: int = 5,
+        pool_size: int = 10,
+    ) -> None:
+        if api_server:
+            self.profile = ServerProfile(
+                name=server or "custom", api_server=api_server.rstrip("/"),
+                username=username, access_key=key,
+            )
+        else:
+            self.config = config or Config()
+            self.profile = self.config.current(server)
+            if key:
+                self.profile = ServerProfile(
+                    self.profile.name, self.profile.api_server, username or self.profile.username,
+                    access_key=key,
+                )
+        self.portal = portal or None
+        self.session = ArcsecondSession(
+            self.profile.api_server,
+            key=self.profile.key,
+            portal=self.portal,
+            timeout=timeout,
+            retries=retries,
+            pool_size=pool_size,
+        )
+        self._resources: dict[str, Resource] = {}
+
+    def __repr__(self) -> str:
+        portal = f" portal={self.portal!r}" if self.portal else ""
+        return f"<ArcsecondAPI {self.profile.name} {self.profile.api_server}{portal}>"
+
+    def __enter__(self) -> ArcsecondAPI:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    @property
+    def username(self) -> str | None:
+        return self.profile.username
+
+    @property
+    def key_type(self) -> str | None:
+        return self.profile.key_type
+
+    # -- resources -----------------------------------------------------------------------------
+
+    @cached_property
+    def datafiles(self) -> DataFiles:
+        return DataFiles(self.session)
+
+    def resource(self, name: str) -> Resource:
+        """The resource ``name``: a built-in one, or one a plugin declared."""
+        if name not in self._resources:
+            spec = BUILTIN_RESOURCES.get(name) or _plugin_resource_specs().get(name)
+            if spec is None:
+                raise AttributeError(f"no resource named {name!r}")
+            self._resources[name] = spec.bind(self.session)
+        return self._resources[name]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.resource(name)
+        except AttributeError:
+            extension = _api_extensions().get(name)
+            if extension is None:
+                raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}") from None
+            return extension.__get__(self, type(self))
+
+    @property
+    def datasets(self) -> Resource:
+        return self.resource("datasets")
+
+    @property
+    def telescopes(self) -> Resource:
+        return self.resource("telescopes")
+
+    @property
+    def nightlogs(self) -> Resource:
+        return self.resource("nightlogs")
+
+    @property
+    def datapackages(self) -> Resource:
+        return self.resource("datapackages")
+
+    @property
+    def observingsites(self) -> Resource:
+        return self.resource("observingsites")
+
+    # -- identity ------------------------------------------------------------------------------
+
+    def verify_key(self, username: str, key: str) -> None:
+        """Check that ``key`` belongs to ``username`` (no auth header); Unauthorized-like if not."""
+        self.session.request(
+            "POST", "auth/key/verify", json={"username": username, "key": key},
+            authenticated=False, portal=False,
+        )
+
+    def verify_portal(self, subdomain: str) -> None:
+        """Check that the current user is a member of the organisation ``subdomain``."""
+        if not self.profile.username or not self.profile.key:
+            raise errors.NotLoggedIn(f"not logged in on {self.profile.name}: run 'arcsecond login'")
+        self.session.request(
+            "POST",
+            "auth/key/verify-organisation",
+            json={
+                "username": self.profile.username,
+                "key": self.profile.key,
+                "organisation": subdomain,
+            },
+            authenticated=False,
+            portal=False,
+        )
+
+    def me(self) -> Record:
+        """The current user's profile (``profiles/<username>/``)."""
+        if not self.profile.username:
+            raise errors.NotLoggedIn(f"not logged in on {self.profile.name}: run 'arcsecond login'")
+        return self.resource("profiles").read(self.profile.username)
+
+
+def _entry_points(group: str) -> list[metadata.EntryPoint]:
+    return list(metadata.entry_points(group=group))
+
+
+_plugin_specs_cache: dict[str, ResourceSpec] | None = None
+_extensions_cache: dict[str, Any] | None = None
+
+
+def _plugin_resource_specs() -> dict[str, ResourceSpec]:
+    global _plugin_specs_cache
+    if _plugin_specs_cache is None:
+        specs = {}
+        for ep in _entry_points(RESOURCES_NAMESPACE):
+            try:
+                spec = ep.load()
+            except Exception:  # a broken plugin must not break the module
+                continue
+            if isinstance(spec, ResourceSpec):
+                specs[ep.name] = spec
+        _plugin_specs_cache = specs
+    return _plugin_specs_cache
+
+
+def _api_extensions() -> dict[str, Any]:
+    """Functions plugins attach to ArcsecondAPI (e.g. ``upload``), by entry point name."""
+    global _extensions_cache
+    if _extensions_cache is None:
+        found = {}
+        for ep in _entry_points(API_EXTENSIONS_NAMESPACE):
+            try:
+                found[ep.name] = ep.load()
+            except Exception:
+                continue
+        _extensions_cache = found
+    return _extensions_cache
+
+
+def default_api(server: str | None = None, portal: str | None = None) -> ArcsecondAPI:
+    """An API for the current (or named) server, honouring ``ARCSECOND_API``."""
+    return ArcsecondAPI(server or os.environ.get("ARCSECOND_API"), portal)

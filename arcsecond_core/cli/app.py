@@ -1,0 +1,265 @@
+"""The cliff application: global options, logging, errors and exit codes, the lazy API."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import logging
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from cliff import _argparse
+from cliff.app import App
+from cliff.help import HelpExit
+
+from arcsecond_core import __version__
+from arcsecond_core.cli.commandmanager import LazyCommandManager
+from arcsecond_core.cli.help import ArcsecondHelpAction, HelpCommand
+from arcsecond_core.errors import ArcsecondError
+from arcsecond_core.masking import install as install_masking
+
+if TYPE_CHECKING:
+    from cliff.command import Command
+
+    from arcsecond_core.api import ArcsecondAPI
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
+DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
+
+
+class _ConsoleFormatter(logging.Formatter):
+    """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        if record.levelno >= logging.ERROR and not message.startswith("error:"):
+            return f"error: {message}"
+        if record.levelno == logging.WARNING and not message.startswith("warning:"):
+            return f"warning: {message}"
+        return message
+
+
+class ArcsecondApp(App):
+    """``arcsecond``: every command comes from an entry point in ``arcsecond.cli``."""
+
+    NAME = "arcsecond"
+    LOG = logging.getLogger("arcsecond")
+
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        super().__init__(
+            description=DESCRIPTION,
+            version=__version__,
+            command_manager=LazyCommandManager(),
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        self.command_manager.add_command("help", HelpCommand)
+        self._apis: dict[Any, ArcsecondAPI] = {}
+        self.shell_exit_code = EXIT_OK
+
+    def build_option_parser(
+        self,
+        description: str | None,
+        version: str | None,
+        argparse_kwargs: dict[str, Any] | None = None,
+    ) -> argparse.ArgumentParser:
+        parser = _argparse.ArgumentParser(
+            prog=self.NAME, description=description, add_help=False, **(argparse_kwargs or {})
+        )
+        parser.add_argument("--version", action="version", version=f"{self.NAME} {version}")
+        verbosity = parser.add_mutually_exclusive_group()
+        verbosity.add_argument(
+            "-v", "--verbose", action="count", dest="verbose_level",
+            default=self.DEFAULT_VERBOSE_LEVEL, help="Say more (repeat for more).",
+        )
+        verbosity.add_argument(
+            "-q", "--quiet", action="store_const", dest="verbose_level", const=0,
+            help="Say only warnings and errors.",
+        )
+        parser.add_argument(
+            "--api", metavar="NAME", default=None,
+            help="API server to use for this run (see 'arcsecond api list'; "
+            "default: $ARCSECOND_API, else the current one).",
+        )
+        parser.add_argument("--log-file", default=None, help="Also log to this file.")
+        parser.add_argument(
+            "-h", "--help", action=ArcsecondHelpAction, nargs=0, default=self,
+            help="Show this help and the list of commands.",
+        )
+        parser.add_argument(
+            "--debug", default=False, action="store_true",
+            help="Log every HTTP request and show tracebacks on errors (keys stay masked).",
+        )
+        return parser
+
+    def configure_logging(self) -> None:
+        root = logging.getLogger("")
+        root.setLevel(logging.DEBUG)
+        for handler in list(root.handlers):
+            if getattr(handler, "_arcsecond", False):
+                root.removeHandler(handler)
+        if self.options.log_file:
+            file_handler = logging.FileHandler(self.options.log_file)
+            file_handler.setFormatter(logging.Formatter(self.LOG_FILE_MESSAGE_FORMAT))
+            install_masking(file_handler)
+            file_handler._arcsecond = True  # type: ignore[attr-defined]
+            root.addHandler(file_handler)
+        console = logging.StreamHandler(self.stderr)
+        level = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}.get(
+            self.options.verbose_level, logging.DEBUG
+        )
+        console.setLevel(logging.DEBUG if self.options.debug else level)
+        console.setFormatter(_ConsoleFormatter("%(message)s"))
+        install_masking(console)
+        console._arcsecond = True  # type: ignore[attr-defined]
+        root.addHandler(console)
+        if not (self.options.debug or self.options.verbose_level > 2):
+            # Libraries stay quiet unless asked; our own loggers follow the verbosity.
+            logging.getLogger("urllib3").setLevel(logging.ERROR)
+            logging.getLogger("stevedore").setLevel(logging.WARNING)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, argv: list[str]) -> int:
+        try:
+            self.options, remainder = self.parser.parse_known_args(argv)
+        except SystemExit as exc:  # --version, --help, or a bad global option
+            return _exit_code(exc)
+        self.configure_logging()
+        self.interactive_mode = not remainder
+        try:
+            self.initialize_app(remainder)
+        except ArcsecondError as exc:
+            return self.report_error(exc)
+        if self.interactive_mode:
+            try:
+                self.interact()
+            except KeyboardInterrupt:
+                return EXIT_SIGINT
+            return self.shell_exit_code
+        try:
+            return self.run_subcommand(remainder)
+        except BrokenPipeError:
+            _silence_broken_stdout()
+            return EXIT_SIGPIPE
+        except KeyboardInterrupt:
+            self.stderr.write("interrupted\n")
+            return EXIT_SIGINT
+
+    def interact(self) -> None:
+        from arcsecond_core.cli.shell import ArcsecondShell
+
+        self.interpreter = ArcsecondShell(self, self.command_manager, self.stdin, self.stdout)
+        self.shell_exit_code = self.interpreter.run_loop()
+
+    def run_subcommand(self, argv: list[str]) -> int:
+        try:
+            cmd_factory, cmd_name, sub_argv = self.command_manager.find_command(argv)
+        except ValueError:
+            return self.report_unknown_command(argv)
+        except ArcsecondError as exc:
+            return self.report_error(exc)
+        kwargs = {}
+        if "cmd_name" in inspect.signature(cmd_factory.__init__).parameters:
+            kwargs["cmd_name"] = cmd_name
+        cmd = cmd_factory(self, self.options, **kwargs)
+        result, error = EXIT_ERROR, None
+        try:
+            self.prepare_to_run_command(cmd)
+            full_name = cmd_name if self.interactive_mode else f"{self.NAME} {cmd_name}"
+            parser = cmd.get_parser(full_name)
+            try:
+                parsed_args = parser.parse_args(sub_argv)
+            except SystemExit as exc:
+                if self.interactive_mode:
+                    import cmd2
+
+                    raise cmd2.exceptions.Cmd2ArgparseError from exc
+                return _exit_code(exc)
+            result = cmd.run(parsed_args)
+        except HelpExit:
+            result = EXIT_OK
+        except ArcsecondError as exc:
+            error = exc
+            result = self.report_error(exc)
+        except (BrokenPipeError, KeyboardInterrupt) as exc:
+            error = exc
+            raise
+        except Exception as exc:
+            error = exc
+            result = self.report_error(exc)
+        finally:
+            try:
+                self.clean_up(cmd, result, error)
+            except Exception as exc:  # pragma: no cover - clean-up of third-party commands
+                self.LOG.error("could not clean up: %s", exc)
+        return result
+
+    def report_error(self, exc: BaseException) -> int:
+        """One line on stderr (a traceback too with ``--debug``); returns the exit code."""
+        debug = getattr(getattr(self, "options", None), "debug", False)
+        if debug:
+            self.LOG.exception(exc)
+        elif isinstance(exc, ArcsecondError):
+            self.LOG.error(str(exc))
+        else:
+            text = str(exc) or type(exc).__name__
+            self.LOG.error("%s (run with --debug for details)", text)
+        return exc.exit_code if isinstance(exc, ArcsecondError) else EXIT_ERROR
+
+    def report_unknown_command(self, argv: list[str]) -> int:
+        words = " ".join(argv)
+        matches = self.get_fuzzy_matches(argv[0]) if argv else []
+        self.stderr.write(
+            f"{self.NAME}: '{words}' is not an {self.NAME} command. See '{self.NAME} --help'.\n"
+        )
+        if matches:
+            self.stderr.write("Did you mean one of these?\n")
+            for match in matches[:8]:
+                self.stderr.write(f"  {match}\n")
+        return EXIT_USAGE
+
+    def clean_up(self, cmd: Command, result: int, err: BaseException | None) -> None:
+        if not self.interactive_mode:
+            for api in self._apis.values():
+                api.close()
+            self._apis.clear()
+
+    # -- the API, built lazily on first use ------------------------------------------------------
+
+    def api(self, portal: str | None = None, **options: Any) -> ArcsecondAPI:
+        """The ArcsecondAPI for this run's server (``--api``) and ``portal``; built once."""
+        from arcsecond_core.api import ArcsecondAPI
+
+        key = (portal, tuple(sorted(options.items())))
+        if key not in self._apis:
+            self._apis[key] = ArcsecondAPI(self.options.api, portal, **options)
+        return self._apis[key]
+
+
+def _exit_code(exc: SystemExit) -> int:
+    code = exc.code
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    return EXIT_USAGE
+
+
+def _silence_broken_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's flush stays quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+

@@ -1,0 +1,131 @@
+"""What every command shares: cheap construction, the lazy API, portal option, confirmations."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cliff.columns import FormattableColumn
+from cliff.command import Command
+
+from arcsecond_core.errors import UsageError
+
+if TYPE_CHECKING:
+    from arcsecond_core.api import ArcsecondAPI
+
+
+class ArcsecondCommand(Command):
+    """Base of every command: no per-run distribution scan, the API built on first use."""
+
+    #: Show the ``-p/--portal`` option.
+    portal_option: ClassVar[bool] = False
+    #: Leave the command out of ``arcsecond --help`` (aliases).
+    hidden: ClassVar[bool] = False
+
+    def get_epilog(self) -> str:
+        # cliff's version scans every installed distribution on each run; ours says only ours.
+        return self._epilog or ""
+
+    def _load_hooks(self) -> None:
+        if self.app_args is None:  # constructed only to describe itself
+            self._hooks = []
+            return
+        super()._load_hooks()
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        if self.portal_option:
+            add_portal_option(parser)
+        return parser
+
+    def api(self, parsed_args: argparse.Namespace | None = None) -> ArcsecondAPI:
+        """The API of this run's server, inside the portal given with ``-p`` if any."""
+        portal = getattr(parsed_args, "portal", None) if parsed_args is not None else None
+        return self.app.api(portal)
+
+    def confirm(self, question: str, assume_yes: bool) -> bool:
+        """Ask ``question``; True with ``assume_yes``; refuse without a terminal."""
+        return confirm(question, assume_yes=assume_yes, stdin=self.app.stdin, stderr=self.app.stderr)
+
+
+def add_portal_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--portal", metavar="SUBDOMAIN", default=os.environ.get("ARCSECOND_PORTAL") or None,
+        help="Work inside this organisation's portal (default: $ARCSECOND_PORTAL, else none).",
+    )
+
+
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-y", "--yes", action="store_true", help="Do not ask for confirmation.")
+
+
+def confirm(question: str, *, assume_yes: bool, stdin: Any = None, stderr: Any = None) -> bool:
+    """Ask a yes/no question on the terminal (default no).
+
+    Without a terminal on stdin, refuse with a UsageError that names ``--yes``, so that
+    unattended runs never hang and never act without being told to.
+    """
+    if assume_yes:
+        return True
+    stdin = stdin or sys.stdin
+    stderr = stderr or sys.stderr
+    if not (hasattr(stdin, "isatty") and stdin.isatty()):
+        raise UsageError("confirmation needed but standard input is not a terminal: pass --yes")
+    stderr.write(f"{question} [y/N] ")
+    stderr.flush()
+    answer = stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+class ListColumn(FormattableColumn):
+    """A list shown as ``a, b`` to people and kept a list for machines."""
+
+    def human_readable(self) -> str:
+        return ", ".join(str(v) for v in self._value or [])
+
+    def machine_readable(self) -> Any:
+        return self._value
+
+
+class DictColumn(FormattableColumn):
+    """A mapping shown as ``k=v, ...`` to people and kept a mapping for machines."""
+
+    def human_readable(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self._value or {}).items())
+
+    def machine_readable(self) -> Any:
+        return self._value
+
+
+def display_value(value: Any) -> Any:
+    """Wrap lists and dicts so tables stay readable and JSON keeps their structure."""
+    if isinstance(value, list):
+        return ListColumn(value)
+    if isinstance(value, dict):
+        return DictColumn(value)
+    return value
+
+
+def open_in_browser(url: str, stderr: Any) -> None:
+    """Open ``url`` in the browser, and say which URL (useful where there is no browser)."""
+    import webbrowser
+
+    stderr.write(f"opening {url}\n")
+    try:
+        webbrowser.open(url)
+    except webbrowser.Error as exc:
+        stderr.write(f"warning: could not open a browser: {exc}\n")
+
+
+def web_url(api: ArcsecondAPI, resource: str, object_id: Any | None = None) -> str:
+    """The web page of a resource (or of one object): the cloud web app, or the local server's."""
+    from arcsecond_core.config import CLOUD_URL
+
+    tail = f"{resource}/" + (f"{object_id}/" if object_id is not None else "")
+    if api.profile.api_server == CLOUD_URL:
+        portal = f"{api.portal}." if api.portal else ""
+        return f"https://{portal}app.arcsecond.io/{tail}"
+    portal = f"{api.portal}/" if api.portal else ""
+    return f"{api.profile.api_server}/web/{portal}{tail}"

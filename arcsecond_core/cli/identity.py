@@ -1,0 +1,126 @@
+"""``arcsecond login``, ``logout`` and ``whoami``: the user and key of the current server."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from typing import Any
+
+from cliff.show import ShowOne
+
+from arcsecond_core import errors
+from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.config import KEY_TYPES, Config
+from arcsecond_core.masking import mask
+
+
+class Login(ArcsecondCommand):
+    """Log in to the current API server with a personal access or upload key"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("--username", "-u", help="Your Arcsecond username (asked if missing).")
+        parser.add_argument(
+            "--type", "-t", dest="key_type", choices=KEY_TYPES, default="access",
+            help="Which key: 'access' (full access) or 'upload' (uploads only). Default: access.",
+        )
+        parser.add_argument(
+            "--key", "-k",
+            help="The key, from your profile page (asked without echo if missing; "
+            "read from standard input when it is not a terminal).",
+        )
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        config = Config()
+        profile = config.current(self.app.options.api)
+        username = parsed_args.username or self._ask("Username: ", secret=False)
+        key = parsed_args.key or self._ask(f"{parsed_args.key_type.capitalize()} key: ", secret=True)
+        if not username or not key:
+            raise errors.UsageError("a username and a key are both needed")
+        from arcsecond_core.api import ArcsecondAPI
+
+        api = ArcsecondAPI(api_server=profile.api_server, server=profile.name)
+        try:
+            api.verify_key(username, key)
+        except errors.HTTPError as exc:
+            if exc.status_code >= 500:
+                raise
+            raise errors.ArcsecondError(
+                f"login failed on {profile.name} ({profile.api_server}): {_detail(exc)}; "
+                "nothing was saved"
+            ) from exc
+        finally:
+            api.close()
+        config.save_key(profile.name, username, parsed_args.key_type, key)
+        self.app.stdout.write(
+            f"logged in as {username} on {profile.name} ({profile.api_server}) "
+            f"with the {parsed_args.key_type} key {mask(key)}\n"
+        )
+        return 0
+
+    def _ask(self, prompt: str, *, secret: bool) -> str:
+        stdin = self.app.stdin
+        if not (hasattr(stdin, "isatty") and stdin.isatty()):
+            if secret:
+                return stdin.readline().strip()
+            raise errors.UsageError(f"{prompt.strip(': ').lower()} missing: pass it as an option")
+        if secret:
+            return getpass.getpass(prompt).strip()
+        self.app.stderr.write(prompt)
+        self.app.stderr.flush()
+        return stdin.readline().strip()
+
+
+class Logout(ArcsecondCommand):
+    """Forget the username and keys saved for the current API server"""
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        config = Config()
+        name = config.current_name(self.app.options.api)
+        config.server(name)
+        if config.clear_keys(name):
+            self.app.stdout.write(f"logged out of {name}\n")
+        else:
+            self.app.stdout.write(f"not logged in on {name}: nothing to do\n")
+        return 0
+
+
+class WhoAmI(ArcsecondCommand, ShowOne):
+    """Show who you are on the current API server, with which key (masked) and portals"""
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
+        api = self.api()
+        profile = api.profile
+        if not profile.username or not profile.key:
+            raise errors.NotLoggedIn(
+                f"not logged in on {profile.name} ({profile.api_server}): run 'arcsecond login'"
+            )
+        columns: list[str] = ["username", "server", "api_server", "key_type", "key"]
+        values: list[Any] = [
+            profile.username, profile.name, profile.api_server, profile.key_type, mask(profile.key)
+        ]
+        try:
+            me = api.me()
+        except errors.Forbidden:
+            me = None  # an upload key may not be allowed to read the profile
+        if me is not None:
+            columns += ["email", "memberships"]
+            values += [me.get("email"), _memberships(me)]
+        return tuple(columns), tuple(values)
+
+
+def _memberships(profile: dict[str, Any]) -> str:
+    parts = []
+    for membership in profile.get("memberships") or []:
+        organisation = membership.get("organisation") or {}
+        subdomain = organisation.get("subdomain", "?")
+        parts.append(f"{subdomain} ({membership.get('role', 'member')})")
+    return ", ".join(parts)
+
+
+def _detail(exc: errors.HTTPError) -> str:
+    payload = exc.payload
+    if isinstance(payload, dict) and payload.get("detail"):
+        return str(payload["detail"])
+    return str(exc)

@@ -1,0 +1,1 @@
+"""Benchmarks of the Arcsecond CLI; run them all with ``python -m benchmarks``."""
