@@ -1,0 +1,202 @@
+"""The server's SQLite database: schema, one connection per thread, WAL mode, write transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DB_NAME = "arcsecond.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    email TEXT NOT NULL DEFAULT '',
+    access_key TEXT NOT NULL UNIQUE,
+    upload_key TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    subdomain TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS memberships (
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    subdomain TEXT NOT NULL REFERENCES organisations(subdomain) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    PRIMARY KEY (username, subdomain)
+);
+CREATE TABLE IF NOT EXISTS sites (
+    uuid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    longitude REAL NOT NULL,
+    latitude REAL NOT NULL,
+    height REAL,
+    time_zone TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS telescopes (
+    uuid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    owner TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS nightlogs (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    date TEXT NOT NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS nightlogs_unique
+    ON nightlogs (owner, COALESCE(telescope, ''), date);
+CREATE TABLE IF NOT EXISTS datafiles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    dataset TEXT NOT NULL REFERENCES datasets(uuid) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    checksum TEXT NOT NULL,
+    file_type TEXT NOT NULL,
+    compression TEXT,
+    is_raw INTEGER NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    night_log TEXT REFERENCES nightlogs(uuid) ON DELETE SET NULL,
+    date_obs TEXT,
+    created TEXT NOT NULL,
+    UNIQUE (dataset, file_name)
+);
+CREATE INDEX IF NOT EXISTS datafiles_night_log ON datafiles (night_log);
+CREATE TABLE IF NOT EXISTS frames (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    category TEXT NOT NULL,
+    datafile INTEGER NOT NULL REFERENCES datafiles(id) ON DELETE CASCADE,
+    night_log TEXT REFERENCES nightlogs(uuid) ON DELETE SET NULL,
+    target_name TEXT,
+    filter TEXT,
+    exposure_time REAL,
+    date_obs TEXT,
+    kind TEXT
+);
+CREATE INDEX IF NOT EXISTS frames_datafile ON frames (datafile);
+CREATE TABLE IF NOT EXISTS datapackages (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datapackage_datasets (
+    package TEXT NOT NULL REFERENCES datapackages(uuid) ON DELETE CASCADE,
+    dataset TEXT NOT NULL REFERENCES datasets(uuid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (package, dataset)
+);
+CREATE TABLE IF NOT EXISTS datapackage_nightlogs (
+    package TEXT NOT NULL REFERENCES datapackages(uuid) ON DELETE CASCADE,
+    nightlog TEXT NOT NULL REFERENCES nightlogs(uuid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (package, nightlog)
+);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the pragmas every connection needs (WAL, foreign keys, busy timeout)."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class Database:
+    """The data directory's database, one connection per thread and one writer at a time."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / DB_NAME
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        conn = connect(self.path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(SCHEMA)
+        conn.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, taken from the pool (or opened) on first use."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            with self._pool_lock:
+                conn = self._pool.pop() if self._pool else None
+            if conn is None:
+                conn = connect(self.path)
+            self._local.conn = conn
+        return conn
+
+    def release(self) -> None:
+        """Give this thread's connection back to the pool (the server calls it after each request)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        with self._pool_lock:
+            if len(self._pool) < 16:
+                self._pool.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        """Close this thread's connection and every pooled one."""
+        self.release()
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+
+    def one(self, sql: str, params: tuple | list = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple | list = ()) -> object:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        with self._write_lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")

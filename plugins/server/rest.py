@@ -1,0 +1,220 @@
+"""HTTP plumbing shared by the views: DRF-style errors, JSON answers, request bodies, pagination."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Request, Response
+
+from .db import Database
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+class ApiError(Exception):
+    """An error answered to the client as JSON: ``{"detail": ...}`` or field errors."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        response = json_response(self.body, self.status)
+        for key, value in self.headers.items():
+            response.headers[key] = value
+        return response
+
+
+def detail(status: int, message: str) -> ApiError:
+    return ApiError(status, {"detail": message})
+
+
+def not_found(message: str = "Not found.") -> ApiError:
+    return detail(404, message)
+
+
+def forbidden(message: str = "You do not have permission to perform this action.") -> ApiError:
+    return detail(403, message)
+
+
+def method_not_allowed(method: str) -> ApiError:
+    return detail(405, f'Method "{method}" not allowed.')
+
+
+def invalid(field_name: str, message: str) -> ApiError:
+    return ApiError(400, {field_name: [message]})
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    if status == 204:
+        return Response(status=204)
+    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return Response(body, status=status, mimetype="application/json")
+
+
+def now() -> str:
+    """The current UTC time in the API's format (ISO 8601 with microseconds and ``Z``)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def parse_uuid(value: Any, field_name: str | None = None) -> str:
+    """A canonical UUID string; a 400 for ``field_name`` (or a 404 without one) if malformed."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        if field_name is None:
+            raise not_found() from None
+        raise invalid(field_name, "Must be a valid UUID.") from None
+
+
+def parse_bool(value: Any, field_name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "on", "t", "y"}:
+        return True
+    if text in {"false", "0", "no", "off", "f", "n"}:
+        return False
+    raise invalid(field_name, "Must be a valid boolean.")
+
+
+def parse_tags(value: Any, field_name: str = "tags") -> list[str]:
+    """Tags as a list of strings, from a JSON list or a comma-separated string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [tag.strip() for tag in value.split(",") if tag.strip()]
+    if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
+        return [tag.strip() for tag in value if tag.strip()]
+    raise invalid(field_name, "Expected a list of strings or a comma-separated string.")
+
+
+def required_text(data: dict[str, Any], name: str, max_length: int = 255) -> str:
+    value = data.get(name)
+    if value is None:
+        raise invalid(name, "This field is required.")
+    if not isinstance(value, str):
+        raise invalid(name, "Not a valid string.")
+    value = value.strip()
+    if not value:
+        raise invalid(name, "This field may not be blank.")
+    if len(value) > max_length:
+        raise invalid(name, f"Ensure this field has no more than {max_length} characters.")
+    return value
+
+
+def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object (or form fields); 400 in DRF's words if it is not one."""
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        return {key: request.form.get(key) for key in request.form}
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise detail(400, f"JSON parse error - {error}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, {"non_field_errors": ["Invalid data. Expected a dictionary."]})
+    return data
+
+
+@dataclass
+class Identity:
+    """Who is calling: the user and the kind of key used (``access`` or ``upload``)."""
+
+    username: str
+    scope: str
+
+
+@dataclass
+class Context:
+    """One API request: the caller, the owner its objects belong to, and the server's state."""
+
+    request: Request
+    db: Database
+    files_dir: Path
+    identity: Identity
+    owner: str
+    portal: str | None = None
+    role: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def username(self) -> str:
+        return self.identity.username
+
+    def query(self, name: str) -> str | None:
+        value = self.request.args.get(name)
+        return value if value not in (None, "") else None
+
+    def paginate(
+        self,
+        select: str,
+        where: Iterable[str],
+        params: list[Any],
+        order: str,
+        serialize: Callable[[Any], dict[str, Any]],
+    ) -> Response:
+        """A DRF-style page of ``select`` rows filtered by ``where``, with absolute next/previous."""
+        clauses = list(where)
+        sql_where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        count = int(self.db.scalar(f"SELECT COUNT(*) FROM ({select}{sql_where})", params) or 0)
+        size = page_size(self.request.args.get("page_size"))
+        page = page_number(self.request.args.get("page"))
+        pages = max(1, -(-count // size))
+        if page > pages:
+            raise not_found("Invalid page.")
+        rows = self.db.all(
+            f"{select}{sql_where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, size, (page - 1) * size],
+        )
+        return json_response(
+            {
+                "count": count,
+                "next": self.page_url(page + 1) if page < pages else None,
+                "previous": self.page_url(page - 1) if page > 1 else None,
+                "results": [serialize(row) for row in rows],
+            }
+        )
+
+    def page_url(self, page: int) -> str:
+        args = [(k, v) for k, v in self.request.args.items(multi=True) if k != "page"]
+        if page > 1:
+            args.append(("page", str(page)))
+        query = urlencode(args)
+        return self.request.base_url + (f"?{query}" if query else "")
+
+
+def page_size(value: str | None) -> int:
+    try:
+        size = int(value) if value else DEFAULT_PAGE_SIZE
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return DEFAULT_PAGE_SIZE if size < 1 else min(size, MAX_PAGE_SIZE)
+
+
+def page_number(value: str | None) -> int:
+    if value in (None, ""):
+        return 1
+    try:
+        page = int(value)
+    except ValueError:
+        raise not_found("Invalid page.") from None
+    if page < 1:
+        raise not_found("Invalid page.")
+    return page

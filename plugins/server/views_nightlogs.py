@@ -1,0 +1,156 @@
+"""Night logs (created by the server as files arrive, editable by clients) and their frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from . import serializers as s
+from .resource import Resource
+from .rest import (
+    ApiError,
+    Context,
+    invalid,
+    json_response,
+    new_uuid,
+    not_found,
+    now,
+    parse_uuid,
+    read_json,
+)
+from .views_accounts import find_telescope
+
+DUPLICATE = "A night log for this telescope and date already exists."
+
+
+def parse_date(value: Any, field_name: str = "date") -> str:
+    if not isinstance(value, str):
+        raise invalid(field_name, "This field is required." if value is None else
+                      "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise invalid(
+            field_name, "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+        ) from None
+
+
+def _site(ctx: Context, telescope: str | None, value: Any) -> str | None:
+    """The night log's site: its telescope's, else the given one (which must exist)."""
+    if telescope is not None:
+        return ctx.db.scalar("SELECT site FROM telescopes WHERE uuid = ?", (telescope,))  # type: ignore[return-value]
+    if value in (None, ""):
+        return None
+    uuid = parse_uuid(value, "observing_site")
+    if ctx.db.one("SELECT 1 FROM sites WHERE uuid = ?", (uuid,)) is None:
+        raise invalid("observing_site", f'Invalid pk "{uuid}" - object does not exist.')
+    return uuid
+
+
+class NightLogs(Resource):
+    name = "nightlogs"
+
+    def _get(self, ctx: Context, uuid: str) -> sqlite3.Row:
+        row = ctx.db.one(f"{s.NIGHTLOG_SELECT} WHERE n.uuid = ? AND n.owner = ?", (uuid, ctx.owner))
+        if row is None:
+            raise not_found()
+        return row
+
+    def list(self, ctx: Context) -> Response:
+        where, args = ["n.owner = ?"], [ctx.owner]
+        date = ctx.query("date")
+        if date is not None:
+            where.append("n.date = ?")
+            args.append(parse_date(date))
+        for name, column in (("telescope", "n.telescope"), ("observing_site", "n.site")):
+            value = ctx.query(name)
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(parse_uuid(value, name))
+        return ctx.paginate(s.NIGHTLOG_SELECT, where, args, "n.date, n.uuid", s.nightlog)
+
+    def retrieve(self, ctx: Context, uuid: str) -> Response:
+        return json_response(s.nightlog(self._get(ctx, uuid)))
+
+    def create(self, ctx: Context) -> Response:
+        data = read_json(ctx.request)
+        date = parse_date(data.get("date"))
+        telescope = find_telescope(ctx, data.get("telescope"))
+        site = _site(ctx, telescope, data.get("observing_site"))
+        uuid, stamp = new_uuid(), now()
+        try:
+            with ctx.db.write() as conn:
+                conn.execute(
+                    "INSERT INTO nightlogs (uuid, owner, date, telescope, site, created, modified)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (uuid, ctx.owner, date, telescope, site, stamp, stamp),
+                )
+        except sqlite3.IntegrityError:
+            raise ApiError(400, {"non_field_errors": [DUPLICATE]}) from None
+        return json_response(s.nightlog(self._get(ctx, uuid)), 201)
+
+    def update(self, ctx: Context, uuid: str) -> Response:
+        row = self._get(ctx, uuid)
+        data = read_json(ctx.request)
+        changes: dict[str, Any] = {}
+        if "date" in data:
+            changes["date"] = parse_date(data["date"])
+        telescope = row["telescope"]
+        if "telescope" in data:
+            telescope = changes["telescope"] = find_telescope(ctx, data["telescope"])
+            changes["site"] = _site(ctx, telescope, data.get("observing_site", row["site"]))
+        elif "observing_site" in data:
+            changes["site"] = _site(ctx, telescope, data["observing_site"])
+        if changes:
+            changes["modified"] = now()
+            sets = ", ".join(f"{key} = ?" for key in changes)
+            try:
+                with ctx.db.write() as conn:
+                    conn.execute(f"UPDATE nightlogs SET {sets} WHERE uuid = ?",
+                                 [*changes.values(), uuid])
+            except sqlite3.IntegrityError:
+                raise ApiError(400, {"non_field_errors": [DUPLICATE]}) from None
+        return json_response(s.nightlog(self._get(ctx, uuid)))
+
+    def destroy(self, ctx: Context, uuid: str) -> Response:
+        self._get(ctx, uuid)
+        with ctx.db.write() as conn:
+            conn.execute("DELETE FROM nightlogs WHERE uuid = ?", (uuid,))
+        return json_response(None, 204)
+
+
+class Frames(Resource):
+    """Observations or calibrations, read-only; attached by the server to FITS/XISF files."""
+
+    id_kind = "int"
+
+    def __init__(self, name: str, category: str) -> None:
+        self.name = name
+        self.category = category
+
+    def list(self, ctx: Context) -> Response:
+        where, args = ["d.owner = ?", "fr.category = ?"], [ctx.owner, self.category]
+        night_log = ctx.query("night_log")
+        if night_log is not None:
+            where.append("fr.night_log = ?")
+            args.append(parse_uuid(night_log, "night_log"))
+        datafile = ctx.query("datafile")
+        if datafile is not None:
+            try:
+                args.append(int(datafile))
+            except ValueError:
+                raise invalid("datafile", "A valid integer is required.") from None
+            where.append("fr.datafile = ?")
+        return ctx.paginate(s.FRAME_SELECT, where, args, "fr.id", s.frame)
+
+    def retrieve(self, ctx: Context, frame_id: int) -> Response:
+        row = ctx.db.one(
+            f"{s.FRAME_SELECT} WHERE fr.id = ? AND fr.category = ? AND d.owner = ?",
+            (frame_id, self.category, ctx.owner),
+        )
+        if row is None:
+            raise not_found()
+        return json_response(s.frame(row))
