@@ -1,0 +1,163 @@
+"""The ``arcsecond server ...`` commands; heavy modules are imported only when a command runs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cliff.command import Command
+from cliff.show import ShowOne
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=None,
+        help="Server data directory (default: $XDG_DATA_HOME/arcsecond-server, else "
+             "~/.local/share/arcsecond-server).",
+    )
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+class _Quick:
+    """Skip cliff's scan of every installed distribution for the epilog."""
+
+    _epilog: str | None = None
+
+    def get_epilog(self) -> str:
+        return self._epilog or ""
+
+
+class _AdminShowOne(_Quick, ShowOne):
+    """A ShowOne that acts on a data directory through the admin functions."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        _data_dir_option(parser)
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
+        from . import admin
+
+        db = admin.open_db(parsed_args.data_dir)
+        try:
+            data = self.act(admin, db, parsed_args)
+        finally:
+            db.close()
+        return tuple(data), tuple(data.values())
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class StartServer(_Quick, Command):
+    """Run an Arcsecond-compatible server in the foreground until interrupted"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            "--host", default=None,
+            help="Address to listen on (default: $ARCSECOND_SERVER_HOST, else 127.0.0.1; "
+                 "a non-loopback default is refused, give --host to expose the server).",
+        )
+        parser.add_argument("--port", type=int, default=8000,
+                            help="TCP port (default: 8000; 0 picks a free one).")
+        _data_dir_option(parser)
+        parser.add_argument(
+            "--fault-rate", type=_number, default=0.0, metavar="R",
+            help="Testing aid: answer a fraction R (0-1) of requests with 500, 503 or a dropped "
+                 "connection, chosen before any change (GET / is never failed).",
+        )
+        parser.add_argument("--access-log", action="store_true",
+                            help="Log every request on standard error.")
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        from pathlib import Path
+
+        from .admin import default_data_dir
+        from .serve import serve
+
+        data_dir = Path(parsed_args.data_dir) if parsed_args.data_dir else default_data_dir()
+        return serve(parsed_args.host, parsed_args.port, data_dir, parsed_args.fault_rate,
+                     parsed_args.access_log, out=self.app.stdout)
+
+
+class AddUser(_AdminShowOne):
+    """Create a user of the server with a fresh access key and upload key"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("username", metavar="USERNAME")
+        parser.add_argument("--email", default="", help="The user's e-mail address.")
+        return parser
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        return admin.add_user(db, args.username, args.email)
+
+
+class AddSite(_AdminShowOne):
+    """Create an observing site (east longitudes positive)"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("name", metavar="NAME")
+        parser.add_argument("--longitude", type=_number, required=True, metavar="L",
+                            help="Degrees, east positive (-180 to 180).")
+        parser.add_argument("--latitude", type=_number, required=True, metavar="B",
+                            help="Degrees, north positive (-90 to 90).")
+        parser.add_argument("--height", type=_number, default=None, metavar="H",
+                            help="Metres above sea level.")
+        parser.add_argument("--time-zone", default=None, metavar="TZ",
+                            help="IANA time zone, e.g. America/Santiago (default: mean solar "
+                                 "time from the longitude).")
+        return parser
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        return admin.add_site(db, args.name, args.longitude, args.latitude, args.height,
+                              args.time_zone)
+
+
+class AddTelescope(_AdminShowOne):
+    """Create a telescope at an observing site, owned by a user, a portal or nobody (public)"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("name", metavar="NAME")
+        parser.add_argument("--site", required=True, metavar="SITE",
+                            help="The observing site's uuid or name.")
+        owner = parser.add_mutually_exclusive_group()
+        owner.add_argument("--owner", metavar="USERNAME", help="The user owning it.")
+        owner.add_argument("--portal", metavar="SUBDOMAIN", help="The portal owning it.")
+        return parser
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        return admin.add_telescope(db, args.name, args.site, args.owner, args.portal)
+
+
+class AddPortal(_AdminShowOne):
+    """Create a portal (organisation) with members, or add members to an existing one"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("subdomain", metavar="SUBDOMAIN")
+        parser.add_argument("--name", default=None, help="Display name (default: the subdomain).")
+        parser.add_argument("--member", action="append", required=True, metavar="USERNAME[:ROLE]",
+                            help="A member, role admin, member (default) or viewer (read-only); "
+                                 "repeat for more.")
+        return parser
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        return admin.add_portal(db, args.subdomain, args.name, args.member)
+
+
+class Demo(_AdminShowOne):
+    """Create (or show again, if they exist) a demo user, site, telescope and portal"""
+
+    def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
+        return admin.demo(db)
