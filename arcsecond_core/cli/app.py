@@ -97,6 +97,18 @@ class ArcsecondApp(App):
             "--debug", default=False, action="store_true",
             help="Log every HTTP request and show tracebacks on errors (keys stay masked).",
         )
+        # Plugins add global options with entry points in ``arcsecond.global_options``: each
+        # object is a callable ``(parser) -> None``; one that fails costs one warning line.
+        from importlib import metadata
+
+        for entry_point in metadata.entry_points(group="arcsecond.global_options"):
+            try:
+                entry_point.load()(parser)
+            except Exception as exc:
+                self.stderr.write(
+                    f"warning: global options {entry_point.name!r} ({entry_point.value}) "
+                    f"failed to load: {type(exc).__name__}: {exc}\n"
+                )
         return parser
 
     def configure_logging(self) -> None:
