@@ -215,8 +215,9 @@ def _check_server_name(name: str) -> None:
 def _describe_parse_error(path: Path, exc: configparser.Error) -> str:
     """One line naming the file and line of a parse error."""
     lineno = getattr(exc, "lineno", None)
-    if isinstance(exc, configparser.ParsingError) and exc.errors:
-        lineno, _line = exc.errors[0]
+    parse_errors = getattr(exc, "errors", None)
+    if isinstance(exc, configparser.ParsingError) and parse_errors:
+        lineno, _line = parse_errors[0]
     if isinstance(exc, configparser.MissingSectionHeaderError):
         detail = "text before the first [section] header"
     elif isinstance(exc, configparser.DuplicateSectionError):

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,18 +22,9 @@ from typing import Any
 
 import pytest
 
+from arcsecond_core.testing import arcsecond_script
+
 SERVER_NAME = "local"
-
-
-def console_script(name: str = "arcsecond") -> str:
-    """The path of a console script installed beside the running interpreter."""
-    beside = Path(sys.executable).with_name(name)
-    if beside.exists():
-        return str(beside)
-    found = shutil.which(name)
-    if found is None:
-        raise RuntimeError(f"the {name!r} console script is not installed")
-    return found
 
 
 @dataclass
@@ -65,7 +54,7 @@ class ArcsecondClient:
     ) -> subprocess.CompletedProcess[str]:
         """Run ``arcsecond ARGS`` with this client's config; never raises unless ``check``."""
         proc = subprocess.run(
-            [console_script(), *args],
+            [arcsecond_script(), *args],
             input=input if input is not None else "",
             capture_output=True, text=True, timeout=timeout,
             env={**self.env, **(env or {})}, cwd=cwd,

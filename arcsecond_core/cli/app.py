@@ -132,10 +132,10 @@ class ArcsecondApp(App):
         install_masking(console)
         console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)
-        if not (self.options.debug or self.options.verbose_level > 2):
-            # Libraries stay quiet unless asked; our own loggers follow the verbosity.
-            logging.getLogger("urllib3").setLevel(logging.ERROR)
-            logging.getLogger("stevedore").setLevel(logging.WARNING)
+        # Libraries stay quiet unless asked with -vvv; our own loggers follow the verbosity.
+        library_level = logging.DEBUG if self.options.verbose_level > 2 else logging.ERROR
+        for name in ("urllib3", "stevedore", "cliff"):
+            logging.getLogger(name).setLevel(library_level)
 
     # -- running -----------------------------------------------------------------------------
 

@@ -47,8 +47,8 @@ class Login(ArcsecondCommand):
             if exc.status_code >= 500:
                 raise
             raise errors.ArcsecondError(
-                f"login failed on {profile.name} ({profile.api_server}): {_detail(exc)}; "
-                "nothing was saved"
+                f"login failed on {profile.name} ({profile.api_server}): "
+                f"{_detail(exc).rstrip('.')} (nothing was saved)"
             ) from exc
         finally:
             api.close()
