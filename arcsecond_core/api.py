@@ -137,6 +137,8 @@ class ArcsecondAPI:
 
     def resource(self, name: str) -> Resource:
         """The resource ``name``: a built-in one, or one a plugin declared."""
+        if name == "datafiles":
+            return self.datafiles
         if name not in self._resources:
             spec = BUILTIN_RESOURCES.get(name) or _plugin_resource_specs().get(name)
             if spec is None:

@@ -51,11 +51,17 @@ class Resource:
     def _clean(self, filters: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in filters.items() if v is not None}
 
-    def list(self, *, limit: int | None = None, **filters: Any) -> Iterator[Record]:
-        """Every object matching ``filters``, lazily across pages; at most ``limit`` of them."""
-        items = self.session.paginate(
-            self.path, params=self._clean(filters) or None, portal=self.portal_scoped
-        )
+    def list(
+        self, *, limit: int | None = None, page_size: int | None = None, **filters: Any
+    ) -> Iterator[Record]:
+        """Every object matching ``filters``, lazily across pages; at most ``limit`` of them.
+
+        ``page_size`` asks the server for pages of that many objects (a hint it may ignore).
+        """
+        params = self._clean(filters)
+        if page_size is not None:
+            params["page_size"] = page_size
+        items = self.session.paginate(self.path, params=params or None, portal=self.portal_scoped)
         return itertools.islice(items, limit) if limit is not None else items
 
     def read(self, object_id: Any) -> Record:

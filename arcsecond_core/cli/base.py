@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from cliff.columns import FormattableColumn
 from cliff.command import Command
 
-from arcsecond_core.errors import UsageError
+from arcsecond_core.errors import Forbidden, UsageError
 
 if TYPE_CHECKING:
     from arcsecond_core.api import ArcsecondAPI
@@ -39,6 +39,30 @@ class ArcsecondCommand(Command):
         if self.portal_option:
             add_portal_option(parser)
         return parser
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        try:
+            return super().run(parsed_args)
+        except Forbidden as exc:
+            hint = self._upload_key_hint(parsed_args)
+            if not hint:
+                raise
+            if "upload key" in str(exc):  # the server said why already
+                hint = hint.split(": ", 1)[1]
+            raise Forbidden(f"{exc}; {hint}", exc.status_code, exc.payload) from exc
+
+    def _upload_key_hint(self, parsed_args: argparse.Namespace) -> str:
+        """Why a 403 may have happened when the saved key is an upload key."""
+        try:
+            key_type = self.api(parsed_args).key_type
+        except Exception:
+            return ""
+        if key_type != "upload":
+            return ""
+        return (
+            "you are logged in with an upload key, which only allows uploads: "
+            "log in with your access key ('arcsecond login --type access')"
+        )
 
     def api(self, parsed_args: argparse.Namespace | None = None) -> ArcsecondAPI:
         """The API of this run's server, inside the portal given with ``-p`` if any."""
@@ -127,5 +151,5 @@ def web_url(api: ArcsecondAPI, resource: str, object_id: Any | None = None) -> s
     if api.profile.api_server == CLOUD_URL:
         portal = f"{api.portal}." if api.portal else ""
         return f"https://{portal}app.arcsecond.io/{tail}"
-    portal = f"{api.portal}/" if api.portal else ""
-    return f"{api.profile.api_server}/web/{portal}{tail}"
+    # A local server's pages live under /web/, found by identifier whatever the portal.
+    return f"{api.profile.api_server}/web/{tail}"

@@ -5,18 +5,18 @@ A resource plugin declares, per action, a small class::
     class ListDataset(ResourceLister):
         \"\"\"List datasets\"\"\"
         resource = "datasets"
-        columns = ("uuid", "name", "data_files_count", "created")
+        columns = ("name", "uuid", "data_files_count", "created")
         filters = (Option("--name", "name"), Option("--telescope", "telescope", lookup="telescopes"))
 
-Output columns are API field names; ``-f json|yaml`` shows every field, tables show ``columns``
-unless ``-c`` picks others.
+Output columns are API field names; ``-f json|yaml`` shows every field, the other formats show
+``columns`` unless ``-c`` picks others (any API field, checked against what the server sent).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -33,6 +33,8 @@ from arcsecond_core.cli.base import (
 from arcsecond_core.errors import UsageError
 
 MACHINE_FORMATS = frozenset({"json", "yaml"})
+#: The most objects the API returns in one page (``page_size``).
+MAX_PAGE_SIZE = 1000
 Row = tuple[Any, ...]
 
 
@@ -87,6 +89,18 @@ class Option:
         return resource.find_id(raw)
 
 
+def option_values(
+    options: Iterable[Option], parsed_args: argparse.Namespace, command: ArcsecondCommand
+) -> dict[str, Any]:
+    """The API fields (or filters) given on the command line, by field name."""
+    values = {}
+    for option in options:
+        value = option.value(parsed_args, command)
+        if value is not None:
+            values[option.field] = value
+    return values
+
+
 class ResourceCommand(ArcsecondCommand):
     """A command about one resource of the API (``resource`` is its name in ArcsecondAPI)."""
 
@@ -115,11 +129,42 @@ class ResourceCommand(ArcsecondCommand):
             open_in_browser(url, self.app.stderr)
 
 
-class ResourceLister(ResourceCommand, Lister):
+class ColumnChoice:
+    """``-c`` takes API field names (cliff's normalisation too); an unknown one is a usage error."""
+
+    def default_columns(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
+    ) -> list[str]:
+        """The columns shown when ``-c`` is not given (all of them unless overridden)."""
+        return list(column_names)
+
+    def _generate_columns_and_selector(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
+    ) -> tuple[list[str], list[bool] | None]:
+        normalize = _normalize_column_name
+        requested = list(parsed_args.columns) or self.default_columns(parsed_args, column_names)
+        known = {normalize(name) for name in column_names}
+        unknown = [name for name in requested if normalize(name) not in known]
+        if unknown:
+            raise UsageError(
+                f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+                f"choose among {', '.join(column_names)}"
+            )
+        wanted = {normalize(name) for name in requested}
+        included = [name for name in column_names if normalize(name) in wanted]
+        if len(included) == len(column_names):
+            return included, None
+        return included, [name in included for name in column_names]
+
+
+class ResourceLister(ColumnChoice, ResourceCommand, Lister):
     """List objects of a resource, following pagination to the end (or ``--limit``)."""
 
+    #: The table columns for people; machine formats show every field the API sends.
     columns: ClassVar[tuple[str, ...]] = ("uuid", "name")
     filters: ClassVar[tuple[Option, ...]] = ()
+    #: ``page_size`` asked of the server when listing everything (None: the server's default).
+    page_size: ClassVar[int | None] = None
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -129,33 +174,43 @@ class ResourceLister(ResourceCommand, Lister):
             "--limit", type=_positive_int, metavar="N", default=None,
             help="Show at most N objects (default: all, page after page).",
         )
+        # An empty result is an empty table (headers only), not silence.
+        parser.set_defaults(print_empty=True)
         return parser
 
     def query(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
         """The API filters given on the command line."""
-        params = {}
-        for option in self.filters:
-            value = option.value(parsed_args, self)
-            if value is not None:
-                params[option.field] = value
-        return params
+        return option_values(self.filters, parsed_args, self)
 
     def fetch(self, parsed_args: argparse.Namespace) -> Iterator[dict[str, Any]]:
         """The objects to show (override to post-filter); lazy, page after page."""
-        return self.client(parsed_args).list(limit=parsed_args.limit, **self.query(parsed_args))
+        limit = parsed_args.limit
+        page_size = min(limit, MAX_PAGE_SIZE) if limit else self.page_size
+        return self.client(parsed_args).list(limit=limit, page_size=page_size, **self.query(parsed_args))
+
+    def default_columns(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
+    ) -> list[str]:
+        if parsed_args.formatter in MACHINE_FORMATS:
+            return list(column_names)
+        return [name for name in self.columns if name in column_names]
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Iterable[Row]]:
         items = self.fetch(parsed_args)
         first = next(items, None)
-        columns = all_columns(first, self.columns)
-        if not parsed_args.columns and parsed_args.formatter not in MACHINE_FORMATS:
-            parsed_args.columns = [c for c in self.columns if c in columns]
+        if first is None:
+            # Nothing to learn the fields from: accept the columns asked for, print no rows.
+            columns = tuple(dict.fromkeys([*self.columns, *parsed_args.columns]))
+        elif parsed_args.formatter in MACHINE_FORMATS:
+            columns = all_columns(first, self.columns)
+        else:  # people read the chosen columns first, in their order
+            columns = tuple(dict.fromkeys([*self.columns, *first.keys()]))
         self.maybe_open(parsed_args)
         records = itertools.chain([first], items) if first is not None else iter(())
         return columns, (to_row(item, columns) for item in records)
 
 
-class ResourceShowOne(ResourceCommand, ShowOne):
+class ResourceShowOne(ColumnChoice, ResourceCommand, ShowOne):
     """Base of commands that print one object with every API field."""
 
     def show(self, record: dict[str, Any]) -> tuple[tuple[str, ...], Row]:
@@ -163,15 +218,36 @@ class ResourceShowOne(ResourceCommand, ShowOne):
         return columns, to_row(record, columns)
 
 
-class ResourceShow(ResourceShowOne):
-    """Show one object, by name or identifier."""
+class TargetArgument:
+    """The positional argument naming the object(s) a command is about."""
 
-    #: The positional argument's metavar, e.g. ``DATASET``.
+    #: Its metavar, e.g. ``DATASET``.
     argument: ClassVar[str] = "NAME_OR_UUID"
+    #: Its help text.
+    argument_help: ClassVar[str] = "Name or UUID."
+    #: Converts the text (e.g. ``identifier`` for integer ids; argparse reports bad values).
+    argument_type: ClassVar[Any] = str
+
+    def add_target(self, parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+        parser.add_argument(
+            "targets" if many else "target", metavar=self.argument, nargs="+" if many else None,
+            type=self.argument_type, help=self.argument_help,
+        )
+
+
+def identifier(text: str) -> int:
+    """An integer identifier (data files, observations...); argparse's type for them."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an identifier (a whole number)")
+    return int(text)
+
+
+class ResourceShow(TargetArgument, ResourceShowOne):
+    """Show one object, by name or identifier."""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument("target", metavar=self.argument, help="Name or identifier.")
+        self.add_target(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Row]:
@@ -194,71 +270,86 @@ class ResourceCreate(ResourceShowOne):
         return parser
 
     def body(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
-        body = {}
-        for option in self.fields:
-            value = option.value(parsed_args, self)
-            if value is not None:
-                body[option.field] = value
-        return body
+        return option_values(self.fields, parsed_args, self)
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Row]:
         return self.show(self.client(parsed_args).create(**self.body(parsed_args)))
 
 
-class ResourceUpdate(ResourceCreate):
+class ResourceUpdate(TargetArgument, ResourceShowOne):
     """Change some fields of one object (PATCH), and show it."""
 
-    argument: ClassVar[str] = "NAME_OR_UUID"
+    fields: ClassVar[tuple[Option, ...]] = ()
+    web_option = False
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument("target", metavar=self.argument, help="Name or identifier.")
+        self.add_target(parser)
+        for option in self.fields:
+            option.add_to(parser, required=False)
         return parser
 
+    def body(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        return option_values(self.fields, parsed_args, self)
+
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Row]:
+        client = self.client(parsed_args)
+        object_id = client.find_id(parsed_args.target)
         body = self.body(parsed_args)
         if not body:
             flags = ", ".join(option.flag for option in self.fields)
             raise UsageError(f"nothing to update: give at least one of {flags}")
-        client = self.client(parsed_args)
-        object_id = client.find_id(parsed_args.target)
         return self.show(client.update(object_id, **body))
 
 
-class ResourceDelete(ResourceCommand):
+class ResourceDelete(TargetArgument, ResourceCommand):
     """Delete objects, by name or identifier."""
 
-    argument: ClassVar[str] = "NAME_OR_UUID"
     web_option = False
     #: Ask before deleting (``-y/--yes`` skips the question).
     confirm_deletion: ClassVar[bool] = False
-    #: What the question says is lost, e.g. "and all its data files".
+    #: What else is lost, formatted with the object's fields, e.g. "and its {data_files_count} files".
     consequence: ClassVar[str] = ""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument("targets", metavar=self.argument, nargs="+", help="Name or identifier.")
+        self.add_target(parser, many=True)
         if self.confirm_deletion:
             add_yes_option(parser)
         return parser
 
+    def describe(self, client: Any, record: dict[str, Any]) -> str:
+        object_id = record.get(client.id_field)
+        label = record.get(client.name_field) if client.name_field else None
+        if label is not None and str(label) != str(object_id):
+            return f"{client.singular} {str(label)!r} ({object_id})"
+        return f"{client.singular} {object_id}"
+
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         client = self.client(parsed_args)
-        records = [client.find(target) for target in parsed_args.targets]
+        # Resolve every target first: a typo in the last one must not leave a half-done job.
+        found = (client.find(target) for target in parsed_args.targets)
+        records = list({str(r[client.id_field]): r for r in found}.values())
+        declined = 0
         for record in records:
-            object_id = record[client.id_field]
-            label = record.get(client.name_field) if client.name_field else None
-            described = f"{client.singular} {label!r} ({object_id})" if label else (
-                f"{client.singular} {object_id}"
-            )
+            described = self.describe(client, record)
             if self.confirm_deletion:
-                question = f"Delete {described}{' ' + self.consequence if self.consequence else ''}?"
+                consequence = self.consequence.format_map(_Blank(record)) if self.consequence else ""
+                question = f"Delete {described}{' ' + consequence if consequence else ''}?"
                 if not self.confirm(question, getattr(parsed_args, "yes", False)):
-                    self.app.stderr.write("not deleted\n")
-                    return 1
-            client.delete(object_id)
+                    self.app.stderr.write(f"{described} not deleted\n")
+                    declined += 1
+                    continue
+            client.delete(record[client.id_field])
             self.app.stdout.write(f"deleted {described}\n")
-        return 0
+        return 1 if declined else 0
+
+
+class _Blank(dict):
+    """Format fields from a record; a field the record lacks reads ``?``."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def all_columns(first: dict[str, Any] | None, preferred: Iterable[str]) -> tuple[str, ...]:
@@ -272,8 +363,15 @@ def to_row(record: dict[str, Any], columns: Iterable[str]) -> Row:
     return tuple(display_value(record.get(column)) for column in columns)
 
 
+def _normalize_column_name(name: str) -> str:
+    return name.lower().strip().replace(" ", "_").replace("-", "_")
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value

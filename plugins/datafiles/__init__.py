@@ -1,0 +1,1 @@
+"""Data files: ``arcsecond datafile list|show|download|update|delete``."""

@@ -1,0 +1,1 @@
+"""Data packages: ``arcsecond datapackage list|show|create|update|delete``."""

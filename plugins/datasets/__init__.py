@@ -1,0 +1,1 @@
+"""Datasets: ``arcsecond dataset list|show|create|update|delete`` (and ``arcsecond datasets``)."""

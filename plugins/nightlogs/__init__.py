@@ -1,0 +1,1 @@
+"""Night logs: ``arcsecond nightlog list|show|create|update|delete``."""

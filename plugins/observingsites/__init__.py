@@ -1,0 +1,1 @@
+"""Observing sites, read-only: ``arcsecond observingsite list|show``."""

@@ -1,0 +1,1 @@
+"""The user's portals: ``arcsecond portal list`` (``whoami`` is in the core)."""

@@ -1,0 +1,1 @@
+"""Telescopes, read-only: ``arcsecond telescope list|show`` (and ``arcsecond telescopes``)."""
