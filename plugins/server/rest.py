@@ -17,6 +17,7 @@ from .db import Database
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+MAX_JSON_BYTES = 10 * 1024 * 1024
 
 
 class ApiError(Exception):
@@ -119,6 +120,8 @@ def required_text(data: dict[str, Any], name: str, max_length: int = 255) -> str
 
 def read_json(request: Request) -> dict[str, Any]:
     """The request's JSON object (or form fields); 400 in DRF's words if it is not one."""
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise detail(413, "Request body too large.")
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         return {key: request.form.get(key) for key in request.form}
     raw = request.get_data(cache=False)
