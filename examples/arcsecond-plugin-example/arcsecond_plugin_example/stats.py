@@ -6,14 +6,16 @@ import argparse
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arcsecond_core import errors
-from arcsecond_core.api import ArcsecondAPI
 from arcsecond_core.cli.base import ArcsecondCommand
 from cliff.lister import Lister
 
 from arcsecond_plugin_example.options import SIZE_UNITS, format_size
+
+if TYPE_CHECKING:
+    from arcsecond_core.api import ArcsecondAPI
 
 GROUPINGS = ("file_type", "night_log")
 
