@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,55 @@ from arcsecond_core.session import ArcsecondSession
 
 ALREADY_EXISTS_MARKER = "already exists in dataset"
 CHUNK_SIZE = 1024 * 1024
+#: How much of the multipart body is handed to the socket at a time.
+SEND_BLOCK = 1024 * 1024
 ProgressCallback = Callable[[int], None]
+
+
+class UploadCancelled(errors.ArcsecondError):
+    """An upload stopped on request before its body was fully sent."""
+
+
+class _HashingReader:
+    """A file opened for reading that hashes what is read and honours a cancel flag."""
+
+    def __init__(self, handle: Any, digest: Any, cancel: threading.Event | None) -> None:
+        self._handle = handle
+        self._digest = digest
+        self._cancel = cancel
+
+    def fileno(self) -> int:
+        return int(self._handle.fileno())
+
+    def tell(self) -> int:
+        return int(self._handle.tell())
+
+    def read(self, size: int = -1) -> bytes:
+        if self._cancel is not None and self._cancel.is_set():
+            raise UploadCancelled("upload cancelled")
+        data = self._handle.read(size)
+        if self._digest is not None and data:
+            self._digest.update(data)
+        return bytes(data)
+
+
+class _Body:
+    """A multipart encoder read in large blocks, each one reported to a progress callback."""
+
+    def __init__(self, encoder: Any, progress: ProgressCallback | None) -> None:
+        self._encoder = encoder
+        self._progress = progress
+        self.content_type: str = encoder.content_type
+
+    @property
+    def len(self) -> int:
+        return int(self._encoder.len)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._encoder.read(max(size, SEND_BLOCK) if size and size > 0 else size)
+        if self._progress is not None and data:
+            self._progress(len(data))
+        return bytes(data)
 
 
 class DataFiles(Resource):
@@ -33,13 +82,20 @@ class DataFiles(Resource):
         tags: Iterable[str] = (),
         file_name: str | None = None,
         progress: ProgressCallback | None = None,
+        digest: Any = None,
+        cancel: threading.Event | None = None,
     ) -> Record:
         """Upload one file into ``dataset`` (a UUID), streamed from disk; sent once, no retry.
+
+        ``progress`` is called with the number of body bytes handed to the connection, block
+        after block; ``digest`` (a hashlib object) is updated with the file's bytes as they are
+        read; when ``cancel`` is set the body stops and UploadCancelled is raised. Memory stays
+        constant whatever the size of the file.
 
         Raises ValidationError whose message contains ``already exists in dataset`` when the
         dataset has a file of that name already (see ``is_already_exists``).
         """
-        from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
+        from requests_toolbelt.multipart.encoder import MultipartEncoder
 
         source = Path(path)
         fields: list[tuple[str, Any]] = [("dataset", str(dataset)), ("is_raw", str(bool(is_raw)))]
@@ -47,24 +103,21 @@ class DataFiles(Resource):
         if tag_text:
             fields.append(("tags", tag_text))
         with source.open("rb") as handle:
-            fields.append(("file", (file_name or source.name, handle, "application/octet-stream")))
-            encoder = MultipartEncoder(fields=fields)
-            body: Any = encoder
-            if progress is not None:
-                sent = [0]
-
-                def on_read(monitor: MultipartEncoderMonitor) -> None:
-                    progress(monitor.bytes_read - sent[0])
-                    sent[0] = monitor.bytes_read
-
-                body = MultipartEncoderMonitor(encoder, on_read)
-            response = self.session.request(
-                "POST",
-                self.path,
-                data=body,
-                headers={"Content-Type": body.content_type},
-                retry=False,
-            )
+            reader = _HashingReader(handle, digest, cancel)
+            fields.append(("file", (file_name or source.name, reader, "application/octet-stream")))
+            body = _Body(MultipartEncoder(fields=fields), progress)
+            try:
+                response = self.session.request(
+                    "POST",
+                    self.path,
+                    data=body,
+                    headers={"Content-Type": body.content_type},
+                    retry=False,
+                )
+            except errors.ConnectionFailed as exc:
+                if cancel is not None and cancel.is_set():
+                    raise UploadCancelled("upload cancelled") from exc
+                raise
         return response.json()
 
     def download(

@@ -1,0 +1,1 @@
+"""Folder upload: scan, classify, plan, send in parallel with retries, resume from a ledger."""

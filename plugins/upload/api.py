@@ -1,0 +1,43 @@
+"""``ArcsecondAPI.upload``: the folder upload from Python."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+
+def upload(
+    api: Any,
+    folder: str | os.PathLike[str],
+    dataset: str | None = None,
+    *,
+    telescope: str | None = None,
+    tags: str | Iterable[str] | None = None,
+    raw: bool = True,
+    jobs: int = 4,
+    retries: int = 10,
+    rename_duplicates: bool = False,
+    dry_run: bool = False,
+) -> Any:
+    """Upload every non-hidden file under ``folder`` into ``dataset`` (name or UUID).
+
+    Works like ``arcsecond upload`` without the question: files already in the dataset are
+    skipped, the rest are sent by ``jobs`` threads with retries. Returns a ``Report``
+    (``report.ok``, ``report.files()`` as dicts with path, status, id, bytes and error); with
+    ``dry_run`` nothing is sent and the list of files with their headers is returned instead.
+
+    >>> from arcsecond_core.api import ArcsecondAPI
+    >>> report = ArcsecondAPI().upload("/data/2024-05-01", dataset="M31")  # doctest: +SKIP
+    """
+    from pathlib import Path
+
+    from .job import Options, dry_run_rows, execute, parse_tags, prepare
+
+    options = Options(folder=Path(folder), dataset=dataset, telescope=telescope,
+                      tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,
+                      rename_duplicates=rename_duplicates)
+    plan = prepare(api, options)
+    if dry_run:
+        return dry_run_rows(plan)
+    return execute(plan)

@@ -1,0 +1,149 @@
+"""``arcsecond upload FOLDER``: the command line of the folder upload."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option
+
+DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
+                   "action")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
+    return value
+
+
+class Upload(ArcsecondCommand):
+    """Upload every file of a folder into a dataset: parallel, resumable, with retries"""
+
+    portal_option = True
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("folder", metavar="FOLDER", help="The folder to upload (subfolders "
+                            "included, hidden files and folders skipped).")
+        parser.add_argument("-d", "--dataset", metavar="DATASET", default=None,
+                            help="Dataset name or UUID; a name no dataset has is created "
+                                 "(default: the folder's name).")
+        parser.add_argument("-t", "--telescope", metavar="TELESCOPE", default=None,
+                            help="Telescope name or UUID for a new dataset (its site sets the "
+                                 "night-log dates).")
+        parser.add_argument("--tags", metavar="A,B", action="append", default=None,
+                            help="Comma-separated tags for every file (repeatable).")
+        parser.add_argument("--raw", action=argparse.BooleanOptionalAction, default=True,
+                            help="Mark the files as raw data (default) or not.")
+        add_yes_option(parser)
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Send nothing; list each file with its type, headers and "
+                                 "night-log date.")
+        parser.add_argument("-j", "--jobs", type=_positive_int, default=4, metavar="N",
+                            help="Files sent at once (default: 4).")
+        parser.add_argument("--retries", type=_positive_int, default=10, metavar="N",
+                            help="Attempts per file on connection errors, 5xx and 429, with "
+                                 "exponential backoff (default: 10).")
+        parser.add_argument("--rename-duplicates", action="store_true",
+                            help="Send files whose names repeat across subfolders as "
+                                 "sub_dir__name instead of refusing.")
+        parser.add_argument("--watch", action="store_true",
+                            help="Keep running and upload new files once complete; Ctrl-C "
+                                 "stops.")
+        parser.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
+                            help="With --watch: seconds between scans of the folder "
+                                 "(default: 5).")
+        parser.add_argument("--settle", type=_seconds, default=5.0, metavar="SECONDS",
+                            help="With --watch: how long a file's size must stay the same "
+                                 "before it is sent (default: 5).")
+        parser.add_argument("-f", "--format", dest="formatter", choices=("table", "json"),
+                            default="table",
+                            help="Output format of the final report or dry-run listing "
+                                 "(default: table).")
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        from arcsecond_core.errors import UsageError
+
+        from .job import Options, dry_run_rows, execute, prepare, summary_lines
+        from .report import write_json, write_report, write_table
+
+        options = Options(
+            folder=parsed_args.folder, dataset=parsed_args.dataset,
+            telescope=parsed_args.telescope, tags=tuple(parsed_args.tags or ()),
+            raw=parsed_args.raw, jobs=parsed_args.jobs,
+            rename_duplicates=parsed_args.rename_duplicates, retries=parsed_args.retries,
+        )
+        if parsed_args.watch and parsed_args.dry_run:
+            raise UsageError("--watch and --dry-run cannot be used together")
+        api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
+        plan = prepare(api, options)
+        stdout, stderr = self.app.stdout, self.app.stderr
+        lines = summary_lines(plan)
+        if parsed_args.dry_run:
+            stderr.write("\n".join(lines) + "\ndry run: nothing was sent\n")
+            rows = dry_run_rows(plan)
+            if parsed_args.formatter == "json":
+                write_json(stdout, rows)
+            elif rows:
+                write_table(stdout, DRY_RUN_COLUMNS, rows)
+            return 0
+        if not plan.files and not parsed_args.watch:
+            stderr.write("\n".join(lines) + "\nnothing to upload\n")
+            return self._finish(execute(plan), parsed_args.formatter, write_report)
+        stderr.write("\n".join(lines) + "\n")
+        stderr.flush()
+        needs_question = bool(plan.to_send) or parsed_args.watch
+        if needs_question and not self.confirm(self._question(plan, parsed_args.watch),
+                                               parsed_args.yes):
+            stderr.write("nothing was sent\n")
+            return 1
+        if parsed_args.watch:
+            from .watch import Watch
+
+            watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle)
+            return self._finish(watch.run(), parsed_args.formatter, write_report)
+        return self._send(plan, parsed_args.formatter, execute, write_report)
+
+    def _question(self, plan: Any, watch: bool) -> str:
+        from .progress import human_bytes
+
+        size = human_bytes(sum(item.size for item in plan.to_send))
+        what = f"Upload {len(plan.to_send)} files ({size}) to dataset {plan.dataset.name!r}"
+        return what + (" and keep watching the folder?" if watch else "?")
+
+    def _send(self, plan: Any, formatter: str, execute: Any, write_report: Any) -> int:
+        from .progress import make_progress
+
+        sending = plan.to_send
+        progress = make_progress(self.app.stderr, len(sending), sum(f.size for f in sending))
+        try:
+            report = execute(plan, progress)
+        except KeyboardInterrupt as exc:
+            progress.close()
+            report = getattr(exc, "report", None)
+            if report is not None:
+                write_report(self.app.stdout, report, formatter)
+            self.app.stderr.write("interrupted: run the same command again to send the rest\n")
+            raise
+        progress.close()
+        return self._finish(report, formatter, write_report)
+
+    def _finish(self, report: Any, formatter: str, write_report: Any) -> int:
+        write_report(self.app.stdout, report, formatter)
+        return 0 if report.ok else 1

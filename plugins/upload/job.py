@@ -1,0 +1,251 @@
+"""One upload from start to end: scan, plan, summary, dataset creation, transfer, report.
+
+Shared by the ``arcsecond upload`` command and the ``api.upload(...)`` Python entry point.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arcsecond_core import errors
+from arcsecond_core.masking import mask
+
+from . import plan as planning
+from .classify import Kind, classify
+from .headers import Site, summarize
+from .ledger import Ledger
+from .progress import human_bytes
+from .report import Report
+from .scan import LocalFile, ScanResult, resolve_duplicates, scan
+from .transfer import FAILED, IGNORED, SKIPPED, Outcome, Progress, RetryPolicy, Transfer
+
+LOG = logging.getLogger("arcsecond.upload")
+
+
+@dataclass
+class Options:
+    """What to upload and how (the command line, or the keyword arguments of ``api.upload``)."""
+
+    folder: Path
+    dataset: str | None = None
+    telescope: str | None = None
+    tags: tuple[str, ...] = ()
+    raw: bool = True
+    jobs: int = 4
+    rename_duplicates: bool = False
+    retries: int = 10
+
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+        if self.jobs < 1:
+            raise errors.UsageError("--jobs must be 1 or more")
+        if self.retries < 1:
+            raise errors.UsageError("--retries must be 1 or more")
+        self.tags = tuple(parse_tags(self.tags))
+
+
+def parse_tags(values: Any) -> list[str]:
+    """Tags from ``"a,b"``, ``["a", "b,c"]`` or None; blanks dropped, order kept, no repeats."""
+    if values is None:
+        return []
+    items = [values] if isinstance(values, str) else list(values)
+    tags: list[str] = []
+    for item in items:
+        for tag in str(item).split(","):
+            tag = tag.strip()
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+@dataclass
+class Plan:
+    """Everything known before the first byte is sent."""
+
+    api: Any
+    options: Options
+    scanned: ScanResult
+    files: list[LocalFile]
+    dataset: planning.DatasetTarget
+    telescope: dict[str, Any] | None
+    site: Site | None
+    organisation: dict[str, Any] | None
+    comparison: planning.Comparison
+    kinds: dict[str, Kind] = field(default_factory=dict)
+
+    @property
+    def to_send(self) -> list[LocalFile]:
+        return [decision.file for decision in self.comparison.to_send]
+
+    def kind(self, item: LocalFile) -> Kind:
+        if item.relative not in self.kinds:
+            self.kinds[item.relative] = classify(item.path)
+        return self.kinds[item.relative]
+
+
+def prepare(api: Any, options: Options) -> Plan:
+    """Scan the folder and ask the server what it has; sends nothing."""
+    scanned = scan(options.folder)
+    organisation = planning.check_portal(api, api.portal) if api.portal else None
+    target = planning.find_dataset(api, options.dataset, options.folder)
+    telescope = None
+    if options.telescope:
+        telescope = planning.find_telescope(api, options.telescope)
+        if target.exists and target.telescope and target.telescope != telescope.get("uuid"):
+            LOG.warning("dataset %r belongs to telescope %s; -t %s is not used for it",
+                        target.name, target.telescope, options.telescope)
+            telescope = None
+    if telescope is None and target.telescope:
+        try:
+            telescope = dict(api.telescopes.read(target.telescope))
+        except errors.HTTPError:
+            telescope = {"uuid": target.telescope, "name": None}
+    site = planning.site_of(api, telescope)
+    recorded: dict[str, str] = {}
+    if target.exists:
+        with open_ledger(api, str(target.uuid)) as ledger:
+            entries = ledger.entries()
+        recorded = {rel: e.remote_name for rel, e in entries.items() if e.status == "sent"}
+    else:
+        entries = {}
+    files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
+    remote = planning.remote_files(api, target.uuid)
+    comparison = planning.compare(files, remote, entries)
+    return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
+
+
+def open_ledger(api: Any, dataset_uuid: str) -> Ledger:
+    server = api.profile.api_server + (f"/{api.portal}" if api.portal else "")
+    return Ledger(server, dataset_uuid)
+
+
+def summary_lines(plan: Plan) -> list[str]:
+    """What will happen, for the confirmation question."""
+    api, target = plan.api, plan.dataset
+    profile = api.profile
+    key = f"{profile.key_type} key {mask(profile.key)}" if profile.key else "no key"
+    portal = "none"
+    if plan.organisation is not None:
+        portal = f"{api.portal} ({plan.organisation.get('name') or api.portal})"
+    state = f"existing, {target.uuid}" if target.exists else "new, created before the first file"
+    telescope = "none"
+    if plan.telescope:
+        telescope = f"{plan.telescope.get('name') or '?'} ({plan.telescope.get('uuid')})"
+    kinds = Counter(plan.kind(item).label() for item in plan.files)
+    kind_text = ", ".join(f"{label} {count}" for label, count in sorted(kinds.items()))
+    total = sum(item.size for item in plan.files)
+    sending = plan.to_send
+    lines = [
+        f"server:    {profile.name} ({profile.api_server})",
+        f"user:      {profile.username} ({key})",
+        f"portal:    {portal}",
+        f"dataset:   {target.name} ({state})",
+        f"telescope: {telescope}",
+        f"files:     {len(plan.files)} ({human_bytes(total)})" + (f": {kind_text}" if kind_text else ""),
+        f"on server: {len(plan.comparison.skipped)} already there",
+        f"to send:   {len(sending)} ({human_bytes(sum(item.size for item in sending))}); "
+        f"raw={plan.options.raw}" + (f", tags {', '.join(plan.options.tags)}" if plan.options.tags
+                                     else ""),
+    ]
+    if plan.comparison.conflicts:
+        lines.append(f"conflicts: {len(plan.comparison.conflicts)} names already in the dataset "
+                     "with other content (not sent)")
+    left = plan.scanned.problems
+    if left or plan.scanned.hidden:
+        reasons = Counter(problem.reason for problem in left)
+        if plan.scanned.hidden:
+            reasons["hidden"] = plan.scanned.hidden
+        lines.append("left aside: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+    return lines
+
+
+def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
+    """Each file with its type, headers and night-log date, and what would happen to it."""
+    actions = {d.file.relative: d for d in plan.comparison.skipped + plan.comparison.conflicts}
+    rows = []
+    for item in plan.files:
+        kind = plan.kind(item)
+        headers = summarize(item.path, kind, plan.site)
+        decision = actions.get(item.relative)
+        rows.append({
+            "path": item.relative,
+            "file_name": item.remote_name,
+            "type": kind.file_type,
+            "compression": kind.compression,
+            "bytes": item.size,
+            "date_obs": headers.date_obs,
+            "object": headers.object,
+            "imagetyp": headers.imagetyp,
+            "night_log": headers.night_log,
+            "action": "send" if decision is None else decision.action,
+            "note": headers.error or (decision.reason if decision else None),
+        })
+    return rows
+
+
+def initial_outcomes(plan: Plan) -> list[Outcome]:
+    """Outcomes decided before sending: paths left aside, files already there, conflicts."""
+    outcomes = [
+        Outcome(p.relative, p.relative.rsplit("/", 1)[-1],
+                FAILED if p.kind == "failed" else IGNORED, error=p.reason)
+        for p in plan.scanned.problems
+    ]
+    for decision in plan.comparison.skipped:
+        remote = decision.remote or {}
+        outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
+                                datafile_id=remote.get("id"), error=None))
+    outcomes.extend(
+        Outcome(d.file.relative, d.file.remote_name, FAILED, error=d.reason)
+        for d in plan.comparison.conflicts
+    )
+    return outcomes
+
+
+def execute(
+    plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> Report:
+    """Create the dataset if needed and send what is missing; KeyboardInterrupt passes through
+    after the uploads in flight stopped (``report`` is then attached to the exception)."""
+    if not plan.to_send and not plan.dataset.exists:
+        report = Report(plan.dataset.name, None)
+        report.add(initial_outcomes(plan))
+        return report
+    uuid = planning.create_dataset(
+        plan.api, plan.dataset, plan.telescope.get("uuid") if plan.telescope else None
+    )
+    report = Report(plan.dataset.name, uuid)
+    report.add(initial_outcomes(plan))
+    with open_ledger(plan.api, uuid) as ledger:
+        for decision in plan.comparison.skipped:
+            item, remote = decision.file, decision.remote or {}
+            ledger.record(item.relative, item.remote_name, item.size, item.mtime_ns, "sent",
+                          datafile_id=remote.get("id"))
+        transfer = make_transfer(plan, ledger, uuid, progress, cancel)
+        try:
+            report.add(transfer.run(plan.to_send))
+        except KeyboardInterrupt as exc:
+            report.interrupted = True
+            exc.report = report  # type: ignore[attr-defined]
+            raise
+    return report
+
+
+def make_transfer(
+    plan: Plan, ledger: Ledger, uuid: str, progress: Progress | None,
+    cancel: threading.Event | None,
+) -> Transfer:
+    options = plan.options
+    transfer = Transfer(
+        plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
+        policy=RetryPolicy(attempts=options.retries),
+    )
+    if progress is not None:
+        transfer.progress = progress
+    if cancel is not None:
+        transfer.cancel = cancel
+    return transfer

@@ -1,0 +1,197 @@
+"""What an upload will do: portal, telescope, dataset (found or to create), and what is missing.
+
+Everything here reads; the only write is :func:`create_dataset`, called after confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arcsecond_core import errors
+from arcsecond_core.resources import is_uuid
+
+from .headers import Site
+from .ledger import Entry
+from .scan import LocalFile
+
+LOG = logging.getLogger("arcsecond.upload")
+LIST_PAGE_SIZE = 1000
+
+
+@dataclass
+class DatasetTarget:
+    """The dataset files go to: an existing one (``uuid`` set) or one to create by name."""
+
+    name: str
+    uuid: str | None = None
+    telescope: str | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.uuid is not None
+
+
+@dataclass
+class Decision:
+    """For one local file: send it, skip it (already on the server), or a conflict."""
+
+    file: LocalFile
+    action: str
+    remote: dict[str, Any] | None = None
+    reason: str = ""
+
+
+@dataclass
+class Comparison:
+    to_send: list[Decision] = field(default_factory=list)
+    skipped: list[Decision] = field(default_factory=list)
+    conflicts: list[Decision] = field(default_factory=list)
+
+
+def check_portal(api: Any, portal: str) -> dict[str, Any]:
+    """The organisation ``portal``, after checking that the user is a member of it."""
+    try:
+        organisation = api.resource("organisations").read(portal)
+    except errors.NotFound:
+        raise errors.ArcsecondError(f"there is no portal {portal!r} on {api.profile.api_server}") \
+            from None
+    try:
+        api.verify_portal(portal)
+    except errors.HTTPError as exc:
+        if exc.status_code >= 500:
+            raise
+        raise errors.ArcsecondError(
+            f"{api.username} is not a member of portal {portal!r}: nothing was sent"
+        ) from exc
+    return dict(organisation)
+
+
+def find_telescope(api: Any, name_or_uuid: str) -> dict[str, Any]:
+    try:
+        return dict(api.telescopes.find(name_or_uuid))
+    except errors.NotFound as exc:
+        raise errors.ArcsecondError(f"{exc}: nothing was sent") from exc
+
+
+def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
+    """The observing site of a telescope, for night-log dates (None when unknown)."""
+    if not telescope or not telescope.get("observing_site"):
+        return None
+    try:
+        record = api.observingsites.read(telescope["observing_site"])
+    except errors.HTTPError as exc:
+        LOG.warning("cannot read the telescope's observing site (%s): night logs shown in UTC", exc)
+        return None
+    longitude = record.get("longitude")
+    return Site(
+        time_zone=record.get("time_zone") or None,
+        longitude=float(longitude) if isinstance(longitude, (int, float)) else None,
+    )
+
+
+def find_dataset(api: Any, spec: str | None, folder: Path) -> DatasetTarget:
+    """The dataset ``spec`` names (UUID or name); the folder's name when ``spec`` is empty.
+
+    A UUID must exist; a name matching no dataset gives a target to create; a name matching
+    two or more is an error.
+    """
+    if spec is not None and not spec.strip():
+        raise errors.UsageError("the dataset name may not be blank")
+    text = spec.strip() if spec else folder.resolve().name
+    if not text:
+        raise errors.UsageError("cannot name a dataset after the root folder: pass -d DATASET")
+    if is_uuid(text):
+        try:
+            record = api.datasets.read(text)
+        except errors.NotFound as exc:
+            raise errors.ArcsecondError(f"{exc}: nothing was sent") from exc
+        return DatasetTarget(str(record.get("name") or text), str(record["uuid"]),
+                             record.get("telescope"))
+    matches = [item for item in api.datasets.list(name=text) if item.get("name") == text]
+    if len(matches) > 1:
+        ids = ", ".join(str(item.get("uuid")) for item in matches)
+        raise errors.ArcsecondError(
+            f"{len(matches)} datasets are named {text!r} ({ids}): pass the UUID of one with -d"
+        )
+    if matches:
+        return DatasetTarget(text, str(matches[0]["uuid"]), matches[0].get("telescope"))
+    return DatasetTarget(text)
+
+
+def create_dataset(api: Any, target: DatasetTarget, telescope: str | None) -> str:
+    """Create the dataset ``target`` names (or find it, if it appeared meanwhile); its UUID."""
+    if target.exists:
+        return str(target.uuid)
+    fields: dict[str, Any] = {"name": target.name}
+    if telescope:
+        fields["telescope"] = telescope
+    try:
+        record = api.datasets.create(**fields)
+    except errors.ValidationError:
+        again = find_dataset(api, target.name, Path("."))
+        if not again.exists:
+            raise
+        record = {"uuid": again.uuid, "telescope": again.telescope}
+    target.uuid = str(record["uuid"])
+    target.telescope = record.get("telescope")
+    return target.uuid
+
+
+def remote_files(api: Any, dataset_uuid: str | None) -> dict[str, dict[str, Any]]:
+    """The data files of a dataset, by file name (nothing for a dataset still to create)."""
+    if dataset_uuid is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for item in api.datafiles.list(dataset=dataset_uuid, page_size=LIST_PAGE_SIZE):
+        if item.get("dataset") not in (None, dataset_uuid):
+            continue
+        found.setdefault(str(item.get("file_name")), dict(item))
+    return found
+
+
+def remote_copy(api: Any, dataset_uuid: str, name: str) -> dict[str, Any] | None:
+    """The data file named ``name`` in a dataset, or None."""
+    for item in api.datafiles.list(dataset=dataset_uuid, file_name=name):
+        if item.get("file_name") == name and item.get("dataset") in (None, dataset_uuid):
+            return dict(item)
+    return None
+
+
+def same_content(remote: dict[str, Any], size: int, checksum: str | None) -> bool:
+    """True when a server copy matches a local file: same checksum, else same size."""
+    remote_sum = remote.get("checksum")
+    if checksum and remote_sum:
+        return str(remote_sum).lower() == checksum.lower() and _size(remote) in (None, size)
+    return _size(remote) == size
+
+
+def _size(remote: dict[str, Any]) -> int | None:
+    value = remote.get("size")
+    return int(value) if isinstance(value, (int, float)) else None
+
+
+def compare(
+    files: list[LocalFile], remote: dict[str, dict[str, Any]], ledger: dict[str, Entry]
+) -> Comparison:
+    """Which files are already on the server (same name and size, or the checksum the ledger
+    recorded for this very file), which are missing, and which names hold different content."""
+    result = Comparison()
+    for item in files:
+        copy = remote.get(item.remote_name)
+        if copy is None:
+            result.to_send.append(Decision(item, "send"))
+            continue
+        entry = ledger.get(item.relative)
+        known_sum = entry.sha256 if entry and entry.same_file(item.size, item.mtime_ns) else None
+        if same_content(copy, item.size, known_sum):
+            result.skipped.append(Decision(item, "skip", copy, "already on the server"))
+        else:
+            reason = (
+                f"a different file named {item.remote_name!r} is already in the dataset "
+                f"({_size(copy)} bytes there, {item.size} here)"
+            )
+            result.conflicts.append(Decision(item, "conflict", copy, reason))
+    return result

@@ -1,0 +1,189 @@
+"""Walk a folder: the files to upload, what was left aside and why, and duplicate names."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from arcsecond_core.errors import UsageError
+
+RENAME_SEPARATOR = "__"
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A regular file found under the folder, with the name it will have on the server."""
+
+    path: Path
+    relative: str
+    size: int
+    mtime_ns: int
+    remote_name: str
+
+    @property
+    def local_name(self) -> str:
+        return PurePosixPath(self.relative).name
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A path that is not uploaded: ``kind`` is ignored (harmless) or failed (data left behind)."""
+
+    relative: str
+    reason: str
+    kind: str = "ignored"
+
+
+@dataclass
+class ScanResult:
+    """The outcome of a walk: files in a stable order, problems, hidden paths skipped."""
+
+    root: Path
+    files: list[LocalFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hidden: int = 0
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def is_hidden(relative: str) -> bool:
+    """True when any part of the relative path starts with a dot."""
+    return any(part.startswith(".") for part in PurePosixPath(relative).parts)
+
+
+def scan(root: str | os.PathLike[str]) -> ScanResult:
+    """Every non-hidden regular file under ``root``, symlinks followed, loops detected."""
+    base = Path(root).expanduser()
+    try:
+        info = base.stat()
+    except OSError as exc:
+        raise UsageError(f"cannot read folder {str(base)!r}: {exc.strerror or exc}") from exc
+    if not stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{str(base)!r} is not a folder")
+    result = ScanResult(root=base.resolve())
+    _walk(result, base, "", {(info.st_dev, info.st_ino)})
+    result.files.sort(key=lambda f: f.relative)
+    result.problems.sort(key=lambda p: p.relative)
+    return result
+
+
+def _walk(result: ScanResult, directory: Path, prefix: str, ancestors: set[tuple[int, int]]) -> None:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        result.problems.append(
+            Problem(prefix or ".", f"folder not readable ({exc.strerror or exc})", "failed")
+        )
+        return
+    for entry in entries:
+        relative = f"{prefix}{entry.name}"
+        if entry.name.startswith("."):
+            result.hidden += 1
+            continue
+        try:
+            info = entry.stat(follow_symlinks=True)
+        except OSError as exc:
+            result.problems.append(_stat_problem(relative, entry, exc))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            identity = (info.st_dev, info.st_ino)
+            if identity in ancestors:
+                result.problems.append(Problem(relative, "symlink loop"))
+                continue
+            _walk(result, Path(entry.path), f"{relative}/", ancestors | {identity})
+        elif stat.S_ISREG(info.st_mode):
+            _add_file(result, Path(entry.path), relative, info)
+        else:
+            result.problems.append(Problem(relative, "not a regular file"))
+
+
+def _stat_problem(relative: str, entry: os.DirEntry[str], exc: OSError) -> Problem:
+    if exc.errno == errno.ELOOP:
+        return Problem(relative, "symlink loop")
+    if exc.errno == errno.ENOENT and entry.is_symlink():
+        return Problem(relative, "broken symlink")
+    return Problem(relative, f"cannot read ({exc.strerror or exc})", "failed")
+
+
+def _add_file(result: ScanResult, path: Path, relative: str, info: os.stat_result) -> None:
+    if info.st_size == 0:
+        result.problems.append(Problem(relative, "empty file"))
+        return
+    if not os.access(path, os.R_OK):
+        result.problems.append(Problem(relative, "cannot read (permission denied)", "failed"))
+        return
+    name = PurePosixPath(relative).name
+    result.files.append(LocalFile(path, relative, info.st_size, info.st_mtime_ns, name))
+
+
+def stat_file(root: Path, relative: str) -> LocalFile | None:
+    """The current state of one file below ``root`` (None if it is gone or not a regular file)."""
+    path = root / relative
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return LocalFile(path, relative, info.st_size, info.st_mtime_ns, PurePosixPath(relative).name)
+
+
+def renamed(relative: str) -> str:
+    """``sub/dir/name.fits`` as ``sub__dir__name.fits``: unique names for duplicates."""
+    return RENAME_SEPARATOR.join(PurePosixPath(relative).parts)
+
+
+def duplicate_groups(files: Iterable[LocalFile]) -> dict[str, list[LocalFile]]:
+    """Remote names used by more than one file, with those files."""
+    groups: dict[str, list[LocalFile]] = defaultdict(list)
+    for item in files:
+        groups[item.remote_name].append(item)
+    return {name: items for name, items in groups.items() if len(items) > 1}
+
+
+def resolve_duplicates(
+    files: list[LocalFile], rename: bool, recorded: dict[str, str] | None = None
+) -> list[LocalFile]:
+    """Files with unique remote names, or UsageError naming the duplicates.
+
+    With ``rename``, every file of a duplicate group that is in a subfolder is sent as
+    ``sub_dir__name``. ``recorded`` maps relative paths to the remote names an earlier run gave
+    them (from the ledger): those files keep their name.
+    """
+    recorded = recorded or {}
+    fixed = [_with_name(item, recorded.get(item.relative, item.remote_name)) for item in files]
+    groups = duplicate_groups(fixed)
+    if not groups:
+        return fixed
+    if not rename:
+        lines = [
+            f"  {name}: " + ", ".join(item.relative for item in items)
+            for name, items in sorted(groups.items())
+        ]
+        raise UsageError(
+            f"{len(groups)} file name(s) appear in more than one subfolder; a dataset holds one "
+            "file per name. Rename them, upload the subfolders into different datasets, or pass "
+            "--rename-duplicates to send them as sub_dir__name:\n" + "\n".join(lines)
+        )
+    out = []
+    for item in fixed:
+        in_group = item.remote_name in groups and item.relative not in recorded
+        out.append(_with_name(item, renamed(item.relative)) if in_group else item)
+    still = duplicate_groups(out)
+    if still:
+        names = ", ".join(sorted(still))
+        raise UsageError(f"renaming duplicates still leaves names used twice: {names}")
+    return out
+
+
+def _with_name(item: LocalFile, name: str) -> LocalFile:
+    if name == item.remote_name:
+        return item
+    return LocalFile(item.path, item.relative, item.size, item.mtime_ns, name)

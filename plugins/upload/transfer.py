@@ -1,0 +1,243 @@
+"""The parallel engine: a thread pool over one pooled session, per-file retries with backoff.
+
+One file failing never stops the others. A retry that meets ``already exists in dataset``
+checks the server's copy: when it is the same content the earlier attempt did land.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from arcsecond_core import errors
+from arcsecond_core.datafiles import UploadCancelled, is_already_exists
+
+from .ledger import Ledger, sha256_of
+from .plan import remote_copy, same_content
+from .scan import LocalFile
+
+UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED = "uploaded", "skipped", "failed", "ignored", "cancelled"
+TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests)
+
+
+@dataclass
+class Outcome:
+    """What happened to one file."""
+
+    relative: str
+    remote_name: str
+    status: str
+    bytes: int = 0
+    datafile_id: int | None = None
+    error: str | None = None
+    attempts: int = 0
+    seconds: float = 0.0
+    #: Failed for reasons that may pass (server down, network): worth trying again later.
+    retryable: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.relative,
+            "file_name": self.remote_name,
+            "status": self.status,
+            "id": self.datafile_id,
+            "bytes": self.bytes,
+            "error": self.error,
+        }
+
+
+class Progress(Protocol):
+    def started(self, item: LocalFile) -> None: ...
+    def advance(self, count: int) -> None: ...
+    def retrying(self, item: LocalFile, attempt: int, error: str, delay: float) -> None: ...
+    def finished(self, outcome: Outcome) -> None: ...
+
+
+class NoProgress:
+    def started(self, item: LocalFile) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def retrying(self, item: LocalFile, attempt: int, error: str, delay: float) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        pass
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff with jitter: ``base * 2**n`` seconds, at most ``cap``."""
+
+    attempts: int = 10
+    base: float = 0.5
+    cap: float = 60.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+@dataclass
+class Transfer:
+    """Upload files into one dataset with ``jobs`` threads sharing the API's session."""
+
+    api: Any
+    dataset: str
+    ledger: Ledger
+    is_raw: bool = True
+    tags: tuple[str, ...] = ()
+    jobs: int = 4
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    progress: Progress = field(default_factory=NoProgress)
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def run(self, files: list[LocalFile]) -> list[Outcome]:
+        """Send ``files``; on KeyboardInterrupt stop the uploads in flight, then re-raise."""
+        outcomes: dict[str, Outcome] = {}
+        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="upload")
+        futures: dict[Future[Outcome], LocalFile] = {
+            pool.submit(self.send, item): item for item in files
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = self._result(future, futures[future])
+                    outcomes[outcome.relative] = outcome
+        except BaseException:
+            self.cancel.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return [outcomes[item.relative] for item in files]
+
+    def _result(self, future: Future[Outcome], item: LocalFile) -> Outcome:
+        try:
+            outcome = future.result()
+        except Exception as exc:  # a bug in one file's handling must not stop the others
+            outcome = Outcome(item.relative, item.remote_name, FAILED, error=_message(exc))
+        self.progress.finished(outcome)
+        return outcome
+
+    def send(self, item: LocalFile) -> Outcome:
+        """Upload one file, retrying transient failures; never raises for a server answer."""
+        started = time.monotonic()
+        outcome = self._send(item)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _send(self, item: LocalFile) -> Outcome:
+        if self.cancel.is_set():
+            return Outcome(item.relative, item.remote_name, CANCELLED)
+        self.progress.started(item)
+        attempt = 0
+        last_error = ""
+        while attempt < self.policy.attempts:
+            attempt += 1
+            try:
+                current = item.path.stat()
+            except OSError as exc:
+                return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
+            size, mtime_ns = current.st_size, current.st_mtime_ns
+            self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sending")
+            digest = hashlib.sha256()
+            sent = [0]
+
+            def advance(count: int, sent: list[int] = sent) -> None:
+                sent[0] += count
+                self.progress.advance(count)
+
+            try:
+                record = self.api.datafiles.upload(
+                    item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
+                    file_name=item.remote_name, progress=advance, digest=digest,
+                    cancel=self.cancel,
+                )
+            except UploadCancelled:
+                self.progress.advance(-sent[0])
+                return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
+            except errors.ValidationError as exc:
+                self.progress.advance(-sent[0])
+                if is_already_exists(exc):
+                    return self._already_there(item, size, mtime_ns, attempt)
+                return self._failed(item, _message(exc), attempt)
+            except TRANSIENT as exc:
+                self.progress.advance(-sent[0])
+                last_error = _message(exc)
+                if attempt >= self.policy.attempts:
+                    break
+                delay = self.policy.delay(attempt)
+                self.progress.retrying(item, attempt, last_error, delay)
+                if self.cancel.wait(delay):
+                    return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
+                continue
+            except errors.ArcsecondError as exc:
+                self.progress.advance(-sent[0])
+                return self._failed(item, _message(exc), attempt)
+            except OSError as exc:
+                self.progress.advance(-sent[0])
+                return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
+            checksum = digest.hexdigest()
+            file_id = _int(record.get("id"))
+            if not same_content(record, size, checksum):
+                last_error = "the server's copy differs from the file sent (checksum mismatch)"
+                self._discard(file_id)
+                continue
+            self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
+                               sha256=checksum, datafile_id=file_id)
+            return Outcome(item.relative, item.remote_name, UPLOADED, size, file_id,
+                           attempts=attempt)
+        outcome = self._failed(item, f"gave up after {attempt} attempts: {last_error}", attempt)
+        outcome.retryable = True
+        return outcome
+
+    def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
+        """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
+        checksum = sha256_of(item.path)
+        try:
+            copy = remote_copy(self.api, self.dataset, item.remote_name)
+        except errors.ArcsecondError as exc:
+            outcome = self._failed(item, f"already in the dataset, cannot check it: {exc}", attempt)
+            outcome.retryable = True
+            return outcome
+        if copy is None or not same_content(copy, size, checksum):
+            there = "" if copy is None else f" ({copy.get('size')} bytes there, {size} here)"
+            return self._failed(
+                item, f"a different file named {item.remote_name!r} is already in the dataset"
+                f"{there}", attempt,
+            )
+        file_id = _int(copy.get("id"))
+        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
+                           sha256=checksum, datafile_id=file_id)
+        status = UPLOADED if attempt > 1 else SKIPPED
+        return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
+                       file_id, attempts=attempt)
+
+    def _discard(self, file_id: int | None) -> None:
+        if file_id is None:
+            return
+        with contextlib.suppress(errors.ArcsecondError):
+            self.api.datafiles.delete(file_id)
+
+    def _failed(self, item: LocalFile, message: str, attempt: int) -> Outcome:
+        return Outcome(item.relative, item.remote_name, FAILED, error=message, attempts=attempt)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _message(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
