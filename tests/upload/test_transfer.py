@@ -1,0 +1,135 @@
+"""The transfer engine against an in-memory API: retries, duplicates, failures that stay local."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from arcsecond_plugins.upload.ledger import Ledger
+from arcsecond_plugins.upload.scan import scan
+from arcsecond_plugins.upload.transfer import (
+    CANCELLED,
+    FAILED,
+    SKIPPED,
+    UPLOADED,
+    RetryPolicy,
+    Transfer,
+)
+
+from arcsecond_core import errors
+from arcsecond_core.datafiles import UploadCancelled
+
+from .fakes import FakeAPI
+
+FAST = RetryPolicy(attempts=4, base=0.001, cap=0.01)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    root.mkdir()
+    for i in range(6):
+        (root / f"f{i}.fits").write_bytes(bytes([i]) * (100 + i))
+    return root
+
+
+def make(tmp_path: Path, api: FakeAPI, **kwargs: object) -> Transfer:
+    ledger = Ledger("http://fake", "ds", tmp_path / "ledger.sqlite3")
+    return Transfer(api, "ds", ledger, policy=kwargs.pop("policy", FAST), **kwargs)  # type: ignore[arg-type]
+
+
+def test_all_files_sent_once_with_tags(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    transfer = make(tmp_path, api, tags=("a", "b"), is_raw=False, jobs=3)
+    outcomes = transfer.run(scan(folder).files)
+    assert [o.status for o in outcomes] == [UPLOADED] * 6
+    assert sorted(i["file_name"] for i in api.datafiles.items) == [f"f{i}.fits" for i in range(6)]
+    assert api.datafiles.items[0]["tags"] == ["a", "b"] and api.datafiles.items[0]["is_raw"] is False
+    entries = transfer.ledger.entries()
+    assert all(e.status == "sent" and e.sha256 and e.datafile_id for e in entries.values())
+
+
+def test_transient_errors_are_retried(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.failures = [
+        errors.ConnectionFailed("refused"), errors.ServerError("boom", 500),
+        errors.TooManyRequests("slow down", 429), errors.ServerError("busy", 503),
+    ]
+    outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
+    assert [o.status for o in outcomes] == [UPLOADED] * 6
+    assert len(api.datafiles.calls) == 10
+    assert len(api.datafiles.items) == 6
+
+
+def test_a_file_that_keeps_failing_does_not_stop_the_others(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.failures = [errors.ServerError("down", 500)] * 4
+    outcomes = make(tmp_path, api, jobs=1).run(scan(folder).files)
+    assert outcomes[0].status == FAILED and "gave up after 4 attempts" in str(outcomes[0].error)
+    assert outcomes[0].retryable
+    assert [o.status for o in outcomes[1:]] == [UPLOADED] * 5
+
+
+def test_client_errors_are_not_retried(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.failures = [errors.Forbidden("upload key cannot", 403)]
+    outcomes = make(tmp_path, api, jobs=1).run(scan(folder).files)
+    assert outcomes[0].status == FAILED and not outcomes[0].retryable
+    assert api.datafiles.calls.count("f0.fits") == 1
+
+
+def test_lost_answer_then_already_exists_is_success(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.store_then_fail = {"f1.fits"}
+    outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
+    assert outcomes[1].status == UPLOADED and outcomes[1].attempts == 2
+    assert outcomes[1].datafile_id is not None
+    assert [i["file_name"] for i in api.datafiles.items].count("f1.fits") == 1
+
+
+def test_already_there_from_elsewhere(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    same = (folder / "f0.fits").read_bytes()
+    import hashlib
+
+    api.datafiles.items.append({"id": 50, "dataset": "ds", "file_name": "f0.fits",
+                                "size": len(same), "checksum": hashlib.sha256(same).hexdigest()})
+    api.datafiles.items.append({"id": 51, "dataset": "ds", "file_name": "f1.fits",
+                                "size": 3, "checksum": "00"})
+    outcomes = make(tmp_path, api, jobs=1).run(scan(folder).files)
+    assert (outcomes[0].status, outcomes[0].datafile_id) == (SKIPPED, 50)
+    assert outcomes[1].status == FAILED and "different file" in str(outcomes[1].error)
+
+
+def test_cancel_stops_pending_files(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    transfer = make(tmp_path, api, jobs=1)
+    api.datafiles.failures = [lambda: transfer.cancel.set()]
+    outcomes = transfer.run(scan(folder).files)
+    assert outcomes[0].status == UPLOADED
+    assert {o.status for o in outcomes[1:]} == {CANCELLED}
+
+
+def test_keyboard_interrupt_waits_for_workers(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    transfer = make(tmp_path, api, jobs=2)
+
+    def slow() -> None:
+        if transfer.cancel.wait(5):
+            raise UploadCancelled("cancelled")
+
+    api.datafiles.failures = [slow, slow]
+    import _thread
+
+    threading.Timer(0.05, _thread.interrupt_main).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        transfer.run(scan(folder).files)
+    assert time.monotonic() - started < 5
+    assert transfer.cancel.is_set()
+    assert api.datafiles.items == []
+    entries = transfer.ledger.entries()
+    for item in api.datafiles.items:
+        assert entries[item["file_name"]].status in ("sent", "sending")
