@@ -91,21 +91,26 @@ class Plan:
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the folder and ask the server what it has; sends nothing."""
     scanned = scan(options.folder)
-    organisation = planning.check_portal(api, api.portal) if api.portal else None
-    target = planning.find_dataset(api, options.dataset, options.folder)
+    patiently = planning.patiently
+    organisation = patiently(lambda: planning.check_portal(api, api.portal)) if api.portal \
+        else None
+    target = patiently(lambda: planning.find_dataset(api, options.dataset, options.folder))
     telescope = None
     if options.telescope:
-        telescope = planning.find_telescope(api, options.telescope)
+        name = options.telescope
+        telescope = patiently(lambda: planning.find_telescope(api, name))
         if target.exists and target.telescope and target.telescope != telescope.get("uuid"):
             LOG.warning("dataset %r belongs to telescope %s; -t %s is not used for it",
                         target.name, target.telescope, options.telescope)
             telescope = None
     if telescope is None and target.telescope:
         try:
-            telescope = dict(api.telescopes.read(target.telescope))
+            uuid = target.telescope
+            telescope = dict(patiently(lambda: api.telescopes.read(uuid)))
         except errors.HTTPError:
             telescope = {"uuid": target.telescope, "name": None}
-    site = planning.site_of(api, telescope)
+    known = telescope
+    site = patiently(lambda: planning.site_of(api, known))
     recorded: dict[str, str] = {}
     if target.exists:
         with open_ledger(api, str(target.uuid)) as ledger:
@@ -114,7 +119,7 @@ def prepare(api: Any, options: Options) -> Plan:
     else:
         entries = {}
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
-    remote = planning.remote_files(api, target.uuid)
+    remote = patiently(lambda: planning.remote_files(api, target.uuid))
     comparison = planning.compare(files, remote, entries)
     return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
 
@@ -147,7 +152,9 @@ def summary_lines(plan: Plan) -> list[str]:
         f"dataset:   {target.name} ({state})",
         f"telescope: {telescope}",
         f"files:     {len(plan.files)} ({human_bytes(total)})" + (f": {kind_text}" if kind_text else ""),
-        f"on server: {len(plan.comparison.skipped)} already there",
+        f"on server: {len(plan.comparison.skipped)} already there" + (
+            "" if plan.comparison.listed else
+            " (by the local ledger: this key cannot list the dataset's files)"),
         f"to send:   {len(sending)} ({human_bytes(sum(item.size for item in sending))}); "
         f"raw={plan.options.raw}" + (f", tags {', '.join(plan.options.tags)}" if plan.options.tags
                                      else ""),
@@ -198,7 +205,7 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
     for decision in plan.comparison.skipped:
         remote = decision.remote or {}
         outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
-                                datafile_id=remote.get("id"), error=None))
+                                datafile_id=remote.get("id"), note=decision.reason))
     outcomes.extend(
         Outcome(d.file.relative, d.file.remote_name, FAILED, error=d.reason)
         for d in plan.comparison.conflicts
@@ -215,9 +222,8 @@ def execute(
         report = Report(plan.dataset.name, None)
         report.add(initial_outcomes(plan))
         return report
-    uuid = planning.create_dataset(
-        plan.api, plan.dataset, plan.telescope.get("uuid") if plan.telescope else None
-    )
+    telescope = plan.telescope.get("uuid") if plan.telescope else None
+    uuid = planning.patiently(lambda: planning.create_dataset(plan.api, plan.dataset, telescope))
     report = Report(plan.dataset.name, uuid)
     report.add(initial_outcomes(plan))
     with open_ledger(plan.api, uuid) as ledger:

@@ -6,9 +6,12 @@ Everything here reads; the only write is :func:`create_dataset`, called after co
 from __future__ import annotations
 
 import logging
+import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from arcsecond_core import errors
 from arcsecond_core.resources import is_uuid
@@ -19,6 +22,26 @@ from .scan import LocalFile
 
 LOG = logging.getLogger("arcsecond.upload")
 LIST_PAGE_SIZE = 1000
+TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests)
+T = TypeVar("T")
+
+
+def patiently(call: Callable[[], T], attempts: int = 8, base: float = 0.5, cap: float = 30.0) -> T:
+    """``call()``, tried again with exponential backoff on connection errors, 5xx and 429.
+
+    For the reads and checks around an upload (the engine retries the files themselves).
+    """
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except TRANSIENT as exc:
+            if attempt >= attempts:
+                raise
+            delay = min(cap, base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+            LOG.debug("%s; trying again in %.1f s", exc, delay)
+            time.sleep(delay)
+            attempt += 1
 
 
 @dataclass
@@ -49,6 +72,8 @@ class Comparison:
     to_send: list[Decision] = field(default_factory=list)
     skipped: list[Decision] = field(default_factory=list)
     conflicts: list[Decision] = field(default_factory=list)
+    #: False when the server's list of files could not be read (upload key).
+    listed: bool = True
 
 
 def check_portal(api: Any, portal: str) -> dict[str, Any]:
@@ -82,6 +107,8 @@ def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
         return None
     try:
         record = api.observingsites.read(telescope["observing_site"])
+    except TRANSIENT:
+        raise
     except errors.HTTPError as exc:
         LOG.warning("cannot read the telescope's observing site (%s): night logs shown in UTC", exc)
         return None
@@ -140,15 +167,22 @@ def create_dataset(api: Any, target: DatasetTarget, telescope: str | None) -> st
     return target.uuid
 
 
-def remote_files(api: Any, dataset_uuid: str | None) -> dict[str, dict[str, Any]]:
-    """The data files of a dataset, by file name (nothing for a dataset still to create)."""
+def remote_files(api: Any, dataset_uuid: str | None) -> dict[str, dict[str, Any]] | None:
+    """The data files of a dataset, by file name (nothing for a dataset still to create).
+
+    None when the key may not list data files (an upload key): the ledger, and the server's
+    ``already exists in dataset`` answers, then tell what is there.
+    """
     if dataset_uuid is None:
         return {}
     found: dict[str, dict[str, Any]] = {}
-    for item in api.datafiles.list(dataset=dataset_uuid, page_size=LIST_PAGE_SIZE):
-        if item.get("dataset") not in (None, dataset_uuid):
-            continue
-        found.setdefault(str(item.get("file_name")), dict(item))
+    try:
+        for item in api.datafiles.list(dataset=dataset_uuid, page_size=LIST_PAGE_SIZE):
+            if item.get("dataset") not in (None, dataset_uuid):
+                continue
+            found.setdefault(str(item.get("file_name")), dict(item))
+    except errors.Forbidden:
+        return None
     return found
 
 
@@ -174,18 +208,32 @@ def _size(remote: dict[str, Any]) -> int | None:
 
 
 def compare(
-    files: list[LocalFile], remote: dict[str, dict[str, Any]], ledger: dict[str, Entry]
+    files: list[LocalFile], remote: dict[str, dict[str, Any]] | None, ledger: dict[str, Entry]
 ) -> Comparison:
     """Which files are already on the server (same name and size, or the checksum the ledger
-    recorded for this very file), which are missing, and which names hold different content."""
-    result = Comparison()
+    recorded for this very file), which are missing, and which names hold different content.
+
+    When the server's list is unknown (``remote`` None), the ledger alone decides: a file it
+    recorded as sent, unchanged, is skipped; one that changed since is a conflict.
+    """
+    result = Comparison(listed=remote is not None)
     for item in files:
+        entry = ledger.get(item.relative)
+        unchanged = entry is not None and entry.same_file(item.size, item.mtime_ns)
+        if remote is None:
+            if entry is None or entry.status != "sent":
+                result.to_send.append(Decision(item, "send"))
+            elif unchanged:
+                result.skipped.append(Decision(item, "skip", {"id": entry.datafile_id},
+                                               "sent before (local ledger)"))
+            else:
+                result.conflicts.append(Decision(item, "conflict", None, changed_since(item)))
+            continue
         copy = remote.get(item.remote_name)
         if copy is None:
             result.to_send.append(Decision(item, "send"))
             continue
-        entry = ledger.get(item.relative)
-        known_sum = entry.sha256 if entry and entry.same_file(item.size, item.mtime_ns) else None
+        known_sum = entry.sha256 if entry and unchanged else None
         if same_content(copy, item.size, known_sum):
             result.skipped.append(Decision(item, "skip", copy, "already on the server"))
         else:
@@ -195,3 +243,8 @@ def compare(
             )
             result.conflicts.append(Decision(item, "conflict", copy, reason))
     return result
+
+
+def changed_since(item: LocalFile) -> str:
+    return (f"{item.remote_name!r} was sent before and has changed since; the dataset keeps the "
+            "first version (rename the file to send it too)")

@@ -19,11 +19,10 @@ from arcsecond_core import errors
 from arcsecond_core.datafiles import UploadCancelled, is_already_exists
 
 from .ledger import Ledger, sha256_of
-from .plan import remote_copy, same_content
+from .plan import TRANSIENT, changed_since, patiently, remote_copy, same_content
 from .scan import LocalFile
 
 UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED = "uploaded", "skipped", "failed", "ignored", "cancelled"
-TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests)
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Outcome:
     error: str | None = None
     attempts: int = 0
     seconds: float = 0.0
+    note: str | None = None
     #: Failed for reasons that may pass (server down, network): worth trying again later.
     retryable: bool = False
 
@@ -49,6 +49,7 @@ class Outcome:
             "id": self.datafile_id,
             "bytes": self.bytes,
             "error": self.error,
+            "note": self.note,
         }
 
 
@@ -204,7 +205,9 @@ class Transfer:
         """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
         checksum = sha256_of(item.path)
         try:
-            copy = remote_copy(self.api, self.dataset, item.remote_name)
+            copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name))
+        except errors.Forbidden:
+            return self._unverifiable(item, size, mtime_ns, checksum, attempt)
         except errors.ArcsecondError as exc:
             outcome = self._failed(item, f"already in the dataset, cannot check it: {exc}", attempt)
             outcome.retryable = True
@@ -221,6 +224,20 @@ class Transfer:
         status = UPLOADED if attempt > 1 else SKIPPED
         return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
                        file_id, attempts=attempt)
+
+    def _unverifiable(self, item: LocalFile, size: int, mtime_ns: int, checksum: str,
+                      attempt: int) -> Outcome:
+        """Already there, and the key may not read data files: trust the ledger, else the name."""
+        entry = self.ledger.entries_for(item.relative)
+        if entry is not None and entry.status == "sent" and not entry.same_file(size, mtime_ns):
+            return self._failed(item, changed_since(item), attempt)
+        file_id = entry.datafile_id if entry is not None else None
+        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
+                           sha256=checksum, datafile_id=file_id)
+        status = UPLOADED if attempt > 1 else SKIPPED
+        return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
+                       file_id, attempts=attempt,
+                       note="already in the dataset; not compared (this key cannot read data files)")
 
     def _discard(self, file_id: int | None) -> None:
         if file_id is None:
