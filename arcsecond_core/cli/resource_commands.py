@@ -30,7 +30,7 @@ from arcsecond_core.cli.base import (
     open_in_browser,
     web_url,
 )
-from arcsecond_core.errors import UsageError
+from arcsecond_core.errors import NotFound, UsageError
 
 MACHINE_FORMATS = frozenset({"json", "yaml"})
 #: The most objects the API returns in one page (``page_size``).
@@ -309,7 +309,14 @@ class ResourceUpdate(TargetArgument, ResourceShowOne):
         if not body:
             flags = ", ".join(option.flag for option in self.fields)
             raise UsageError(f"nothing to update: give at least one of {flags}")
-        return self.show(client.update(object_id, **body))
+        try:
+            return self.show(client.update(object_id, **body))
+        except NotFound as exc:
+            where = f" in portal {client.session.portal!r}" if client.session.portal else ""
+            raise NotFound(
+                f"no {client.singular} {str(object_id)!r} on {client.session.base_url}{where}",
+                exc.status_code, exc.payload,
+            ) from exc
 
 
 class ResourceDelete(TargetArgument, ResourceCommand):

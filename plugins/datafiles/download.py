@@ -42,10 +42,19 @@ def download(client: Any, record: dict[str, Any], target: Path, stderr: TextIO) 
     with tqdm(
         total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1024,
         desc=safe_file_name(record), file=stderr, disable=not interactive, leave=True,
+        ncols=None if _terminal_width(stderr) > 0 else 80,
     ) as bar:
         path = client.download(record["id"], target, progress=bar.update)
     _usual_mode(path)
     return path.stat().st_size
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` writes to; 0 when unknown (a terminal of no size)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def _usual_mode(path: Path) -> None:

@@ -5,9 +5,12 @@ Tests that only read share ``world``; tests that change things use a fresh ``arc
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
+import struct
 import subprocess
+import termios
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -135,6 +138,7 @@ def run_on_terminal(client: ArcsecondClient, *args: str, answer: str = "",
     Returns the exit code, stdout, and what the terminal showed (stderr on the terminal) or stderr.
     """
     master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     try:
         proc = subprocess.Popen(
             [arcsecond_script(), *args], stdin=slave, stdout=subprocess.PIPE,
