@@ -235,6 +235,7 @@ def execute(
         try:
             report.add(transfer.run(plan.to_send))
         except KeyboardInterrupt as exc:
+            report.add(transfer.completed.values())
             report.interrupted = True
             exc.report = report  # type: ignore[attr-defined]
             raise

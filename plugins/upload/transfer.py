@@ -99,10 +99,13 @@ class Transfer:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     progress: Progress = field(default_factory=NoProgress)
     cancel: threading.Event = field(default_factory=threading.Event)
+    completed: dict[str, Outcome] = field(default_factory=dict)
 
     def run(self, files: list[LocalFile]) -> list[Outcome]:
-        """Send ``files``; on KeyboardInterrupt stop the uploads in flight, then re-raise."""
+        """Send ``files``; on KeyboardInterrupt stop the uploads in flight, then re-raise
+        (``completed`` then holds the outcomes of the files that finished)."""
         outcomes: dict[str, Outcome] = {}
+        self.completed = outcomes
         pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="upload")
         futures: dict[Future[Outcome], LocalFile] = {
             pool.submit(self.send, item): item for item in files
@@ -117,6 +120,9 @@ class Transfer:
         except BaseException:
             self.cancel.set()
             pool.shutdown(wait=True, cancel_futures=True)
+            for future, item in futures.items():
+                if future.done() and not future.cancelled() and item.relative not in outcomes:
+                    outcomes[item.relative] = self._result(future, item)
             raise
         pool.shutdown(wait=True)
         return [outcomes[item.relative] for item in files]

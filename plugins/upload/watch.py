@@ -71,6 +71,7 @@ class Watch:
                     if self.stop.wait(self.interval):
                         break
             except KeyboardInterrupt:
+                self._record(list(transfer.completed.values()))
                 LOG.info("stopped watching")
         report.add(outcome for outcome in self.outcomes.values() if outcome.status != CANCELLED)
         return report
