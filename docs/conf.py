@@ -7,6 +7,7 @@ command reference is generated from the installed commands' real parsers by clif
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -47,6 +48,9 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+
+# The test fixtures import pytest, which a documentation-only environment may lack.
+autodoc_mock_imports = [] if importlib.util.find_spec("pytest") else ["pytest"]
 
 autoprogram_cliff_application = "arcsecond"
 autoprogram_cliff_ignored = ["--help"]
