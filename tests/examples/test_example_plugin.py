@@ -199,3 +199,39 @@ def test_the_example_plugin_own_tests_pass() -> None:
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert " passed" in proc.stdout
+
+
+def test_resource_declarations_that_fail_or_clash_are_ignored(arcsecond_client: ArcsecondClient,
+                                                              night: dict, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    fake_distribution(site, "fakeresources", """\
+        from arcsecond_core.api import ResourceSpec
+
+        FRAMES = ResourceSpec("observations", id_field="id", name_field=None)
+        NOT_DATASETS = ResourceSpec("telescopes")
+        NOT_A_SPEC = "observations"
+        """, """\
+        [arcsecond.resources]
+        frames = fakeresources:FRAMES
+        datasets = fakeresources:NOT_DATASETS
+        broken = fakeresources_missing:SPEC
+        text = fakeresources:NOT_A_SPEC
+        """)
+    script = textwrap.dedent("""\
+        import sys
+        from arcsecond_core.api import ArcsecondAPI
+
+        api = ArcsecondAPI(api_server=sys.argv[1], key=sys.argv[2])
+        print(len(list(api.frames.list())), api.datasets.path, api.datasets.find("M42 night")["name"])
+        for name in ("broken", "text"):
+            try:
+                api.resource(name)
+            except AttributeError:
+                print(name, "absent")
+        """)
+    env = {**arcsecond_client.env, "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-c", script, arcsecond_client.url,
+                           arcsecond_client.access_key],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["2 datasets M42 night", "broken absent", "text absent"]
