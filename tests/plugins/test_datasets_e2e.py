@@ -112,7 +112,7 @@ def test_create_update_delete_cycle(arcsecond_client: ArcsecondClient, world: Wo
     assert client.json("dataset", "list") == []
 
 
-def test_create_in_a_portal_with_its_telescope(arcsecond_client: ArcsecondClient, world: World) -> None:
+def test_create_in_a_portal_with_its_telescope(world: World) -> None:
     client = world.client
     name = f"portal-{uuid.uuid4().hex[:6]}"
     made = client.json("dataset", "create", "--name", name, "-p", world.portal,
