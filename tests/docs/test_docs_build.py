@@ -26,6 +26,7 @@ def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("docs")
     env = {k: v for k, v in os.environ.items()
            if k not in ("ARCSECOND_PORTAL", "ARCSECOND_API", "ARCSECOND_SIZE_UNIT")}
+    env["ARCSECOND_CONFIG_DIR"] = str(out / "config")
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
          "-d", str(out / "doctrees"), str(DOCS), str(out / "html")],
