@@ -7,7 +7,7 @@ peak resident memory (target: under 200 MB for 10,000 datasets).
 from __future__ import annotations
 
 import json
-import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,9 +19,10 @@ from typing import Any
 from benchmarks.results import write_section
 
 SIZES = (1_000, 3_000, 10_000)
-REPEAT = 5
+REPEAT = 7
 CREATE_WORKERS = 8
 RSS_LIMIT_MB = 200
+TIME = "/usr/bin/time"  # GNU time, for the peak resident memory of the client
 
 
 def create_datasets(client: Any, start: int, stop: int) -> None:
@@ -42,41 +43,48 @@ def create_datasets(client: Any, start: int, stop: int) -> None:
 
 
 def run_list(client: Any, expected: int, out_dir: Path) -> tuple[float, int]:
-    """One ``dataset list -f json`` run: its wall time and the peak RSS of the process (KiB)."""
+    """One ``dataset list -f json`` run: its wall time and the peak RSS of the client (KiB).
+
+    The peak comes from ``/usr/bin/time``: a child forked straight from this (large) process
+    would start its peak at this process's size, whatever the client itself uses.
+    """
     from arcsecond_core.testing import arcsecond_script
 
-    out_path = out_dir / "list.json"
-    with out_path.open("wb") as out:
+    out_path, err_path, rss_path = out_dir / "list.json", out_dir / "list.err", out_dir / "rss.txt"
+    argv = [arcsecond_script(), "dataset", "list", "-f", "json"]
+    with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [arcsecond_script(), "dataset", "list", "-f", "json"],
-            stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=client.env,
+        proc = subprocess.run(
+            [TIME, "-f", "%M", "-o", str(rss_path), *argv],
+            stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=client.env, check=False,
         )
-        _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"dataset list failed ({proc.returncode}): {stderr.strip()}")
+        raise RuntimeError(f"dataset list failed ({proc.returncode}): {err_path.read_text().strip()}")
     count = len(json.loads(out_path.read_text()))
     if count != expected:
         raise RuntimeError(f"dataset list printed {count} datasets, expected {expected}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, int(rss_path.read_text().split()[-1])
 
 
-def measure(client: Any, size: int, out_dir: Path, repeat: int = REPEAT) -> dict[str, float]:
-    run_list(client, size, out_dir)  # warm-up: caches, page cache
-    times, peaks = [], []
-    for _ in range(repeat):
-        elapsed, peak = run_list(client, size, out_dir)
-        times.append(elapsed)
-        peaks.append(peak)
-    times.sort()
-    median = times[len(times) // 2]
-    return {"size": size, "median": median, "per_dataset_ms": median / size * 1000 if size else 0.0,
-            "peak_mb": max(peaks) / 1024}
+def measure(clients: dict[int, Any], out_dir: Path, repeat: int = REPEAT) -> list[dict[str, float]]:
+    """Median time and peak RSS per size; the sizes take turns, round after round, so that
+    the load of the machine at any moment hits them alike (the first round is a warm-up)."""
+    times: dict[int, list[float]] = {size: [] for size in clients}
+    peaks: dict[int, list[int]] = {size: [] for size in clients}
+    for round_number in range(repeat + 1):
+        for size, client in clients.items():
+            elapsed, peak = run_list(client, size, out_dir)
+            if round_number:
+                times[size].append(elapsed)
+                peaks[size].append(peak)
+    rows = []
+    for size in clients:
+        median = statistics.median(times[size])
+        rows.append({"size": size, "median": median,
+                     "per_dataset_ms": median / size * 1000 if size else 0.0,
+                     "peak_mb": max(peaks[size]) / 1024})
+    return rows
 
 
 def render(empty: dict[str, float], rows: list[dict[str, float]]) -> str:
@@ -88,7 +96,8 @@ def render(empty: dict[str, float], rows: list[dict[str, float]]) -> str:
     base = marginal(rows[0])
     lines = [
         "`arcsecond dataset list -f json` against the embedded server on 127.0.0.1 "
-        f"(median of {REPEAT} runs after one warm-up; peak RSS is the client process's). "
+        f"(median of {REPEAT} rounds after a warm-up round, the sizes taking turns in each round, "
+        "one user per size; peak RSS is the client process's). "
         f"With no dataset at all the command takes {start_up:.2f} s (start-up, one request); "
         "'beyond start-up' is (median - that) / datasets, which stays flat when listing is linear.",
         "",
@@ -115,28 +124,24 @@ def main(sizes: tuple[int, ...] = SIZES) -> list[dict[str, float]]:
     from arcsecond_core.testing import start_server
     from arcsecond_core.testing_client import make_client
 
+    if not Path(TIME).exists():
+        raise RuntimeError(f"this benchmark needs GNU time at {TIME} (apt-get install time)")
     with tempfile.TemporaryDirectory(prefix="bench-list-") as tmp:
         work = Path(tmp)
         server = start_server(work / "server")
         try:
-            client = make_client(server, work / "config")
-            empty = measure(client, 0, work)
-            print(f"     0 datasets: median {empty['median']:.2f} s, peak {empty['peak_mb']:.0f} MB",
-                  flush=True)
-            rows, created = [], 0
-            for size in sizes:
+            # One user per size (and one with none, for the start-up cost).
+            clients = {size: make_client(server, work / f"config-{size}") for size in (0, *sizes)}
+            for size, client in clients.items():
                 started = time.perf_counter()
-                create_datasets(client, created, size)
-                print(f"created {size - created} datasets in {time.perf_counter() - started:.1f} s",
-                      flush=True)
-                created = size
-                row = measure(client, size, work)
-                print(f"{size:>6} datasets: median {row['median']:.2f} s, "
-                      f"{row['per_dataset_ms']:.3f} ms/dataset, peak {row['peak_mb']:.0f} MB",
-                      flush=True)
-                rows.append(row)
+                create_datasets(client, 0, size)
+                print(f"created {size} datasets in {time.perf_counter() - started:.1f} s", flush=True)
+            empty, *rows = measure(clients, work)
         finally:
             server.stop()
+    for row in (empty, *rows):
+        print(f"{int(row['size']):>6} datasets: median {row['median']:.2f} s, "
+              f"{row['per_dataset_ms']:.3f} ms/dataset, peak {row['peak_mb']:.0f} MB", flush=True)
     write_section("list", render(empty, rows))
     return rows
 
