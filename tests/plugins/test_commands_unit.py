@@ -323,7 +323,8 @@ def test_open_shows_the_object_page(app: FakeApp, monkeypatch: pytest.MonkeyPatc
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url))
     run(ShowDataset, ["M31", "--open", "-f", "json"], app)
-    assert opened == [f"http://fake.test/web/datasets/{M31}/"]
+    run(ShowDataset, ["M31", "--open", "-f", "json", "-p", "pic"], app)
+    assert opened == [f"http://fake.test/web/datasets/{M31}/"] * 2  # pages are found by uuid alone
     assert f"opening {opened[0]}" in app.stderr.getvalue()
 
 

@@ -176,3 +176,11 @@ def test_alias_is_listed_once_in_help(world: World) -> None:
                 if line.startswith("  ") and not line.startswith("   ")]
     assert "dataset list" in commands and "telescope list" in commands
     assert "datasets" not in commands and "telescopes" not in commands
+
+
+def test_commands_run_in_the_interactive_shell(world: World) -> None:
+    script = "dataset list -f json -c name\ndatasets -f value -c name --limit 1\ndataset show nope\nquit\n"
+    proc = world.client.run(input=script)
+    assert proc.returncode == 0, proc.stderr
+    assert '"name": "M42"' in proc.stdout and '"name": "M31"' in proc.stdout
+    assert "no dataset named 'nope'" in proc.stderr and "Traceback" not in proc.stderr
