@@ -18,6 +18,7 @@ def upload(
     jobs: int = 4,
     retries: int = 10,
     rename_duplicates: bool = False,
+    verify: bool = False,
     dry_run: bool = False,
 ) -> Any:
     """Upload every non-hidden file under ``folder`` into ``dataset`` (name or UUID).
@@ -36,7 +37,7 @@ def upload(
 
     options = Options(folder=Path(folder), dataset=dataset, telescope=telescope,
                       tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,
-                      rename_duplicates=rename_duplicates)
+                      rename_duplicates=rename_duplicates, verify=verify)
     plan = prepare(api, options)
     if dry_run:
         return dry_run_rows(plan)

@@ -59,6 +59,9 @@ class Upload(ArcsecondCommand):
         parser.add_argument("--retries", type=_positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff (default: 10).")
+        parser.add_argument("--verify", action="store_true",
+                            help="Hash each file while it is sent and check that the server's "
+                                 "sha256 matches (costs CPU; sizes are always checked).")
         parser.add_argument("--rename-duplicates", action="store_true",
                             help="Send files whose names repeat across subfolders as "
                                  "sub_dir__name instead of refusing.")
@@ -88,6 +91,7 @@ class Upload(ArcsecondCommand):
             telescope=parsed_args.telescope, tags=tuple(parsed_args.tags or ()),
             raw=parsed_args.raw, jobs=parsed_args.jobs,
             rename_duplicates=parsed_args.rename_duplicates, retries=parsed_args.retries,
+            verify=parsed_args.verify,
         )
         if parsed_args.watch and parsed_args.dry_run:
             raise UsageError("--watch and --dry-run cannot be used together")

@@ -39,6 +39,7 @@ class Options:
     jobs: int = 4
     rename_duplicates: bool = False
     retries: int = 10
+    verify: bool = False
 
     def __post_init__(self) -> None:
         self.folder = Path(self.folder)
@@ -249,7 +250,7 @@ def make_transfer(
     options = plan.options
     transfer = Transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
-        policy=RetryPolicy(attempts=options.retries),
+        policy=RetryPolicy(attempts=options.retries), verify=options.verify,
     )
     if progress is not None:
         transfer.progress = progress

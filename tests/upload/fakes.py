@@ -54,6 +54,7 @@ class FakeDataFiles(FakeResource):
         self.calls: list[str] = []
         self.lock = threading.Lock()
         self.store_then_fail: set[str] = set()
+        self.corrupt: set[str] = set()
 
     def upload(self, path: Path, dataset: str, *, file_name: str, progress: Any = None,
                digest: Any = None, cancel: Any = None, **kwargs: Any) -> dict[str, Any]:
@@ -76,6 +77,9 @@ class FakeDataFiles(FakeResource):
             record = {"id": len(self.items) + 1, "dataset": dataset, "file_name": file_name,
                       "size": len(data), "checksum": hashlib.sha256(data).hexdigest(),
                       "tags": list(kwargs.get("tags", ())), "is_raw": kwargs.get("is_raw")}
+            if file_name in self.corrupt:
+                self.corrupt.discard(file_name)
+                record["checksum"] = "0" * 64
             self.items.append(record)
         if file_name in self.store_then_fail:
             self.store_then_fail.discard(file_name)

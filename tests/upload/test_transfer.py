@@ -133,3 +133,20 @@ def test_keyboard_interrupt_waits_for_workers(tmp_path: Path, folder: Path) -> N
     entries = transfer.ledger.entries()
     for item in api.datafiles.items:
         assert entries[item["file_name"]].status in ("sent", "sending")
+
+
+def test_verify_resends_a_corrupted_copy(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.corrupt = {"f2.fits"}
+    outcomes = make(tmp_path, api, jobs=2, verify=True).run(scan(folder).files)
+    assert [o.status for o in outcomes] == [UPLOADED] * 6
+    assert outcomes[2].attempts == 2 and api.datafiles.calls.count("f2.fits") == 2
+    assert [i["file_name"] for i in api.datafiles.items].count("f2.fits") == 1
+    assert all(i["checksum"] != "0" * 64 for i in api.datafiles.items)
+
+
+def test_without_verify_the_size_is_still_checked(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.corrupt = {"f2.fits"}
+    outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
+    assert outcomes[2].status == UPLOADED and outcomes[2].attempts == 1

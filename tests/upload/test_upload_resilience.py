@@ -92,7 +92,7 @@ def test_every_file_arrives_once_through_a_flaky_server(flaky_server: Any, tmp_p
     night_tree(root)
     many_files(root / "more", 40, 50_000)
     proc = client.run("upload", str(root), "-d", "flaky", "--yes", "--jobs", "4",
-                      "--retries", "25", "-f", "json")
+                      "--retries", "25", "--verify", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     assert "retrying" in proc.stderr or "attempt" in proc.stderr
     rows = json.loads(proc.stdout)

@@ -1,0 +1,357 @@
+"""``arcsecond upload`` of a folder beside curl (the floor) and the public client 4.5.0.
+
+Two folders: 300 files of 100 KB and 4 files of 200 MB (FITS headers, random data), each sent
+into a fresh dataset of a real ``arcsecond server start`` process by
+
+- curl, one process sending the same multipart requests, sequentially with connection reuse
+  (``--next``) and four at a time (``--parallel --parallel-max 4``): the floor;
+- ``arcsecond upload DIR -d NAME -t TELESCOPE --yes`` (this project, 4 jobs);
+- the public client ``arcsecond==4.5.0`` from PyPI in its own Python 3.12 virtual environment
+  (``echo | arcsecond upload DIR -d NAME -t TELESCOPE``), configured through
+  ``ARCSECOND_CONFIG_DIR`` and ``ARCSECOND_API``.
+
+Every run is checked: the dataset must hold every file afterwards. Peak RSS comes from
+``wait4`` on the client process. Work files live in ``benchmarks/.work/upload`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from arcsecond_core.testing import ArcsecondServer, arcsecond_script, start_server
+from benchmarks.results import write_section
+
+WORK = Path(__file__).resolve().parent / ".work" / "upload"
+DATA = Path(tempfile.gettempdir()) / "arcsecond-bench-upload"
+PUBLIC_VENV = Path(__file__).resolve().parent / ".work" / "public-venv"
+PUBLIC_VERSION = "4.5.0"
+SMALL = ("small", 300, 100_000)
+LARGE = ("large", 4, 200_000_000)
+RUNS = {"small": 5, "large": 3}
+PUBLIC_RUNS = {"small": 3, "large": 1}
+RSS_LIMIT_MB = 150
+SERVER_NAME = "bench"
+
+
+def fits_file(path: Path, size: int, seed: int) -> None:
+    """A FITS file of ``size`` bytes: a short header, then random 8-bit data."""
+    cards = ("SIMPLE  =                    T", "BITPIX  =                    8",
+             "NAXIS   =                    1", f"NAXIS1  = {size - 2880:20d}",
+             f"DATE-OBS= '2024-03-10T22:{seed % 60:02d}:00'", "OBJECT  = 'M31'",
+             "IMAGETYP= 'Light Frame'", "END")
+    header = "".join(card.ljust(80) for card in cards).ljust(2880).encode()
+    block = os.urandom(1024 * 1024)
+    with open(path, "wb") as handle:
+        handle.write(header)
+        left = size - len(header)
+        while left > 0:
+            piece = block[: min(left, len(block))]
+            handle.write(piece)
+            left -= len(piece)
+
+
+def folder(kind: str, count: int, size: int) -> Path:
+    # Not under benchmarks/.work: the public client skips every file whose absolute path has a
+    # part starting with a dot.
+    root = DATA / kind
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for i in range(count):
+        fits_file(root / f"{kind}{i:04d}.fits", size, i)
+    marker.write_text(f"{count} x {size}\n")
+    return root
+
+
+def files_of(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None, stdin: str | None = None
+          ) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, VmHWM polled) of one process, which must succeed."""
+    started = time.perf_counter()
+    log = WORK / "last-run.log"
+    with open(log, "w+") as output:
+        proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=output,
+                                stderr=subprocess.STDOUT, text=True)
+        assert proc.stdin is not None
+        if stdin:
+            proc.stdin.write(stdin)
+        proc.stdin.close()
+        peak = PeakRss(proc.pid)
+        proc.wait()
+        elapsed = time.perf_counter() - started
+        peak.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} exited {proc.returncode}: {log.read_text()[-2000:]}")
+    return elapsed, peak.kib / 1024
+
+
+class PeakRss:
+    """The high-water mark of a process's resident memory, read from /proc while it runs.
+
+    (``wait4``'s ru_maxrss would count the parent's memory, shared until the child's exec.)
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.kib = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        path = Path(f"/proc/{self.pid}/status")
+        while not self._done.is_set():
+            try:
+                for line in path.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.kib = max(self.kib, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            self._done.wait(0.01)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+@dataclass
+class Setup:
+    server: ArcsecondServer
+    key: str
+    username: str
+    telescope: str
+    config_dir: Path
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.server.headers(self.key)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({"ARCSECOND_CONFIG_DIR": str(self.config_dir), "ARCSECOND_API": SERVER_NAME,
+                    "PYTHONUNBUFFERED": "1"})
+        env.pop("ARCSECOND_PORTAL", None)
+        return env
+
+    def new_dataset(self) -> str:
+        answer = requests.post(self.server.endpoint("datasets/"), headers=self.headers,
+                               json={"name": uuid.uuid4().hex, "telescope": self.telescope},
+                               timeout=30)
+        answer.raise_for_status()
+        return str(answer.json()["uuid"])
+
+    def dataset_by_name(self, name: str) -> str:
+        answer = requests.get(self.server.endpoint("datasets/"), params={"name": name},
+                              headers=self.headers, timeout=30)
+        answer.raise_for_status()
+        found = answer.json()["results"]
+        if not found:
+            output = (WORK / "last-run.log").read_text()[-3000:]
+            raise RuntimeError(f"no dataset named {name!r} after the run; its output:\n{output}")
+        return str(found[0]["uuid"])
+
+    def check_and_delete(self, dataset: str, expected: int) -> None:
+        answer = requests.get(self.server.endpoint("datafiles/"), headers=self.headers,
+                              params={"dataset": dataset, "page_size": 1}, timeout=60)
+        answer.raise_for_status()
+        count = answer.json()["count"]
+        if count != expected:
+            raise RuntimeError(f"dataset {dataset} holds {count} files, not {expected}")
+        requests.delete(self.server.endpoint(f"datasets/{dataset}/"), headers=self.headers,
+                        timeout=300).raise_for_status()
+
+
+def setup(server: ArcsecondServer) -> Setup:
+    user = server.add_user(f"bench{uuid.uuid4().hex[:6]}")
+    site = server.admin("addsite", f"Site {uuid.uuid4().hex[:6]}", "--longitude", "-70.4",
+                        "--latitude", "-24.6", "--time-zone", "America/Santiago")
+    telescope = server.admin("addtelescope", f"T {uuid.uuid4().hex[:6]}", "--site", site["uuid"],
+                             "--owner", user["username"])
+    config_dir = WORK / "config"
+    shutil.rmtree(config_dir, ignore_errors=True)
+    config_dir.mkdir(parents=True)
+    (config_dir / "config.ini").write_text(
+        f"[{SERVER_NAME}]\napi_server = {server.url}\nusername = {user['username']}\n"
+        f"access_key = {user['access_key']}\n\n[cli]\napi = {SERVER_NAME}\n"
+    )
+    return Setup(server, user["access_key"], user["username"], telescope["uuid"], config_dir)
+
+
+def curl_config(s: Setup, dataset: str, paths: list[Path], target: Path) -> Path:
+    lines = []
+    for index, path in enumerate(paths):
+        if index:
+            lines.append("next")
+        lines += [
+            f'url = "{s.server.endpoint("datafiles/")}"',
+            f'header = "X-Arcsecond-API-Authorization: Key {s.key}"',
+            f'form = "dataset={dataset}"',
+            'form = "is_raw=True"',
+            f'form = "file=@{path}"',
+            'output = "/dev/null"',
+            "fail",
+            "silent",
+            "show-error",
+        ]
+    target.write_text("\n".join(lines) + "\n")
+    return target
+
+
+def run_curl(s: Setup, paths: list[Path], parallel: bool) -> tuple[float, float]:
+    dataset = s.new_dataset()
+    config = curl_config(s, dataset, paths, WORK / "curl.cfg")
+    argv = ["curl", "-K", str(config)]
+    if parallel:
+        argv[1:1] = ["--parallel", "--parallel-max", "4"]
+    result = timed(argv)
+    s.check_and_delete(dataset, len(paths))
+    return result
+
+
+def run_ours(s: Setup, root: Path, count: int) -> tuple[float, float]:
+    name = f"ours-{uuid.uuid4().hex[:8]}"
+    result = timed([arcsecond_script(), "upload", str(root), "-d", name, "-t", s.telescope,
+                    "--yes", "--jobs", "4"], env=s.env())
+    s.check_and_delete(s.dataset_by_name(name), count)
+    return result
+
+
+def public_script() -> Path:
+    return PUBLIC_VENV / "bin" / "arcsecond"
+
+
+def install_public() -> str | None:
+    """Install the public client in its own Python 3.12 venv; the reason when that fails."""
+    if public_script().exists():
+        return None
+    python = shutil.which("python3.12")
+    if python is None:
+        found = subprocess.run(["pyenv", "which", "python3.12"], capture_output=True, text=True,
+                               env={**os.environ, "PYENV_VERSION": "3.12"})
+        python = found.stdout.strip() if found.returncode == 0 else None
+    if not python:
+        return "no Python 3.12 interpreter found (python3.12, pyenv)"
+    steps = [[python, "-m", "venv", str(PUBLIC_VENV)],
+             [str(PUBLIC_VENV / "bin" / "pip"), "install", "-q", f"arcsecond=={PUBLIC_VERSION}"]]
+    for step in steps:
+        proc = subprocess.run(step, capture_output=True, text=True)
+        if proc.returncode != 0:
+            return f"`{' '.join(step)}` failed: {proc.stderr.strip().splitlines()[-1:]}"
+    return None
+
+
+def run_public(s: Setup, root: Path, count: int) -> tuple[float, float]:
+    name = f"public-{uuid.uuid4().hex[:8]}"
+    result = timed([str(public_script()), "upload", str(root), "-d", name, "-t", s.telescope],
+                   env=s.env(), stdin="\n")
+    s.check_and_delete(s.dataset_by_name(name), count)
+    return result
+
+
+def measure(runs: int, action: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    samples = [action() for _ in range(runs)]
+    return statistics.median(t for t, _ in samples), max(m for _, m in samples)
+
+
+def main() -> None:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    public_problem = install_public()
+    data_dir = WORK / "server"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    server = start_server(data_dir)
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    try:
+        s = setup(server)
+        for kind, count, size in (SMALL, LARGE):
+            root = folder(kind, count, size)
+            paths = files_of(root)
+            runs = 1 if quick else RUNS[kind]
+            row = results.setdefault(kind, {})
+            run_ours(s, root, count)  # warm up the server and the page cache
+            row["curl"] = measure(runs, lambda p=paths: run_curl(s, p, False))
+            row["curl x4"] = measure(runs, lambda p=paths: run_curl(s, p, True))
+            row["ours"] = measure(runs, lambda r=root, c=count: run_ours(s, r, c))
+            if public_problem is None:
+                try:
+                    public_runs = 1 if quick else PUBLIC_RUNS[kind]
+                    row["public"] = measure(public_runs,
+                                            lambda r=root, c=count: run_public(s, r, c))
+                except RuntimeError as exc:
+                    public_problem = f"the public client failed: {exc}"
+            print(kind, {k: f"{t:.2f}s {m:.0f}MB" for k, (t, m) in row.items()}, flush=True)
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    write_section("upload", render(results, public_problem, quick))
+
+
+def render(results: dict[str, dict[str, tuple[float, float]]], public_problem: str | None,
+           quick: bool) -> str:
+    lines = [
+        "`arcsecond upload` (4 jobs) against `arcsecond server start` on 127.0.0.1, beside curl "
+        "(one process: sequential with connection reuse, and `--parallel-max 4`) and the public "
+        f"client `arcsecond=={PUBLIC_VERSION}` (Python 3.12 venv). Wall time of the whole command "
+        "(start-up, dataset lookup and creation, summary included); every run checked to leave "
+        "every file on the server. Medians of "
+        + ("1 run (quick mode)." if quick else
+           f"{RUNS['small']} runs (small) and {RUNS['large']} (large); the public client "
+           f"{PUBLIC_RUNS['small']} and {PUBLIC_RUNS['large']}."),
+        "",
+        "| folder | curl | curl x4 | ours | public 4.5.0 | ours / fastest curl | "
+        "public / ours | our peak RSS |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    verdicts = []
+    for kind, count, size in (SMALL, LARGE):
+        row = results.get(kind, {})
+        if "ours" not in row:
+            continue
+        floor = min(row["curl"][0], row["curl x4"][0])
+        ours, rss = row["ours"]
+        public = row.get("public")
+        label = f"{count} x {size / 1e6:g} MB"
+        lines.append(
+            f"| {label} | {row['curl'][0]:.2f} s | {row['curl x4'][0]:.2f} s | {ours:.2f} s | "
+            + (f"{public[0]:.2f} s | " if public else "n/a | ")
+            + f"{ours / floor:.2f}x | "
+            + (f"{public[0] / ours:.1f}x | " if public else "n/a | ")
+            + f"{rss:.0f} MB |"
+        )
+        if kind == "small" and public:
+            verdicts.append(f"small files: {public[0] / ours:.1f}x faster than the public client "
+                            f"(target >= 5x): {'met' if public[0] / ours >= 5 else 'NOT met'}")
+        if kind == "large":
+            verdicts.append(f"large files: {ours / floor:.2f}x curl's time (target <= 1.25x): "
+                            f"{'met' if ours / floor <= 1.25 else 'NOT met'}")
+        if public:
+            verdicts.append(f"{kind}: public client peak RSS {public[1]:.0f} MB")
+    peak = max((row["ours"][1] for row in results.values() if "ours" in row), default=0.0)
+    verdicts.append(f"our peak RSS {peak:.0f} MB (target < {RSS_LIMIT_MB} MB): "
+                    f"{'met' if peak < RSS_LIMIT_MB else 'NOT met'}")
+    if public_problem:
+        verdicts.append(f"public client not measured: {public_problem}")
+    lines += ["", *[f"- {v}" for v in verdicts]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
