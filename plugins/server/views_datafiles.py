@@ -107,7 +107,7 @@ class DataFiles(Resource):
         is_raw, tags = False, []
         try:
             is_raw = parse_bool(upload.fields.get("is_raw", "False"), "is_raw")
-            tags = parse_tags(upload.fields.get("tags"))
+            tags = parse_tags(upload.fields.get("tags", upload.fields.get("custom_tags")))
         except ApiError as error:
             errors.update(error.body)
         if errors or dataset is None:
@@ -165,8 +165,9 @@ class DataFiles(Resource):
         row = self._get(ctx, file_id)
         data = read_json(ctx.request)
         changes: dict[str, Any] = {}
-        if "tags" in data:
-            changes["tags"] = json.dumps(parse_tags(data["tags"]))
+        for name in ("custom_tags", "tags"):
+            if name in data:
+                changes["tags"] = json.dumps(parse_tags(data[name], name))
         if "is_raw" in data:
             changes["is_raw"] = int(parse_bool(data["is_raw"], "is_raw"))
         if "night_log" in data:

@@ -164,6 +164,8 @@ def test_download_patch_delete(server, user, dataset):
     assert patched.status_code == 200
     assert patched.json()["tags"] == ["a", "b"] and patched.json()["is_raw"] is True
     assert api.patch(f"datafiles/{body['id']}/", json={"is_raw": "maybe"}).status_code == 400
+    aliased = api.patch(f"datafiles/{body['id']}/", json={"custom_tags": ["c"]})
+    assert aliased.json()["tags"] == ["c"]
     path = next(p for p in stored_files(server)
                 if hashlib.sha256(p.read_bytes()).hexdigest() == body["checksum"])
     assert api.delete(f"datafiles/{body['id']}/").status_code == 204
@@ -223,3 +225,15 @@ def test_upload_validation_errors(server, user, dataset):
     assert api.post("datafiles/", json={"dataset": dataset["uuid"]}).status_code == 415
     assert partial_files(server) == []
     assert api.get("datafiles/", params={"dataset": dataset["uuid"]}).json()["count"] == 0
+
+
+def test_parts_in_any_order_and_custom_tags(user, dataset):
+    _, api = user
+    answer = api.post("datafiles/", files=[
+        ("file", ("first.fits", fits_bytes(LIGHT), "application/octet-stream")),
+        ("custom_tags", (None, "x,y")), ("dataset", (None, dataset["uuid"])),
+    ])
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["file_name"] == "first.fits" and body["tags"] == ["x", "y"]
+    assert body["is_raw"] is False and isinstance(body["observation"], int)
