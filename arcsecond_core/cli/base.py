@@ -15,6 +15,9 @@ from arcsecond_core.errors import Forbidden, UsageError
 if TYPE_CHECKING:
     from arcsecond_core.api import ArcsecondAPI
 
+UPLOAD_KEY_REASON = "you are logged in with an upload key, which only allows uploads: "
+ACCESS_KEY_ADVICE = "log in with your access key ('arcsecond login --type access')"
+
 
 class ArcsecondCommand(Command):
     """Base of every command: no per-run distribution scan, the API built on first use."""
@@ -44,25 +47,17 @@ class ArcsecondCommand(Command):
         try:
             return super().run(parsed_args)
         except Forbidden as exc:
-            hint = self._upload_key_hint(parsed_args)
-            if not hint:
+            if not self._uses_upload_key(parsed_args):
                 raise
-            if "upload key" in str(exc):  # the server said why already
-                hint = hint.split(": ", 1)[1]
-            raise Forbidden(f"{exc}; {hint}", exc.status_code, exc.payload) from exc
+            why = "" if "upload key" in str(exc) else UPLOAD_KEY_REASON  # unless the server said
+            raise Forbidden(f"{exc}; {why}{ACCESS_KEY_ADVICE}", exc.status_code, exc.payload) from exc
 
-    def _upload_key_hint(self, parsed_args: argparse.Namespace) -> str:
-        """Why a 403 may have happened when the saved key is an upload key."""
+    def _uses_upload_key(self, parsed_args: argparse.Namespace) -> bool:
+        """True when the key sent is an upload key (a likely reason for a 403)."""
         try:
-            key_type = self.api(parsed_args).key_type
+            return self.api(parsed_args).key_type == "upload"
         except Exception:
-            return ""
-        if key_type != "upload":
-            return ""
-        return (
-            "you are logged in with an upload key, which only allows uploads: "
-            "log in with your access key ('arcsecond login --type access')"
-        )
+            return False
 
     def api(self, parsed_args: argparse.Namespace | None = None) -> ArcsecondAPI:
         """The API of this run's server, inside the portal given with ``-p`` if any."""
