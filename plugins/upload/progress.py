@@ -4,6 +4,7 @@ quiet log lines (one per file, and one per retry)."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any, TextIO
 
@@ -60,9 +61,11 @@ class BarProgress:
         from tqdm import tqdm
 
         self._tqdm = tqdm
+        sized = terminal_width(stream) > 0
         self.bar: Any = tqdm(
             total=total_bytes, unit="B", unit_scale=True, unit_divisor=1000, file=stream,
-            desc=f"0/{total_files} files", dynamic_ncols=True, leave=True, smoothing=0.1,
+            desc=f"0/{total_files} files", dynamic_ncols=sized, ncols=None if sized else 100,
+            leave=True, smoothing=0.1,
         )
         self.stream = stream
         self.total_files = total_files
@@ -89,6 +92,14 @@ class BarProgress:
         self.bar.close()
 
 
+def terminal_width(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` is on; 0 when unknown (a pty without a size)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def describe(outcome: Outcome) -> str:
     """One line about a finished file."""
     name = outcome.relative
@@ -101,7 +112,8 @@ def describe(outcome: Outcome) -> str:
                 f"id {outcome.datafile_id}{retried})")
     if outcome.status == FAILED:
         return f"failed {name}: {outcome.error}"
-    return f"{outcome.status} {name}" + (f" ({outcome.error})" if outcome.error else "")
+    detail = outcome.error or outcome.note
+    return f"{outcome.status} {name}" + (f" ({detail})" if detail else "")
 
 
 def make_progress(stream: TextIO, total_files: int, total_bytes: int, enabled: bool = True) -> Any:
