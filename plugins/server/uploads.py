@@ -69,7 +69,10 @@ def _decode(request: Request, boundary: bytes, tmp_dir: Path, file_part: str,
         while True:
             event = decoder.next_event()
             if isinstance(event, NeedData):
-                chunk = stream.read(CHUNK)
+                try:
+                    chunk = stream.read(CHUNK)
+                except (OSError, ValueError) as error:
+                    raise ApiError(400, {"detail": f"Upload interrupted: {error}"}) from None
                 decoder.receive_data(chunk if chunk else None)
             elif isinstance(event, Field):
                 current, value = event.name, bytearray()

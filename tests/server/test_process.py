@@ -54,6 +54,20 @@ def raw_post(url: str, path: str, headers: dict[str, str], body: bytes, length: 
         time.sleep(0.2)
 
 
+def raw_chunked_post(url: str, path: str, headers: dict[str, str], body: bytes) -> None:
+    """Send ``body`` with chunked transfer encoding and drop the connection inside a chunk."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        head = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}", "Transfer-Encoding: chunked"]
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        for start in range(0, len(body), 65536):
+            chunk = body[start:start + 65536]
+            sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        sock.sendall(b"4000\r\npartial")
+        time.sleep(0.2)
+
+
 def multipart(dataset: str, name: str, content: bytes) -> tuple[str, bytes]:
     boundary = uuid.uuid4().hex
     body = b"".join([
@@ -75,6 +89,9 @@ def test_upload_cut_off_half_way_leaves_no_row_and_no_file(server):
     headers = {"Content-Type": content_type, **server.headers(user["access_key"])}
     raw_post(server.url, "/datafiles/", headers, body[: len(body) // 2], len(body))
     assert wait_until(lambda: partial_files(server) == [])
+    chunked = {"Content-Type": content_type, **server.headers(user["access_key"])}
+    raw_chunked_post(server.url, "/datafiles/", chunked, body[: len(body) // 2])
+    assert wait_until(lambda: partial_files(server) == [])
     # the whole body arrives but the multipart is truncated (no closing boundary)
     truncated = body[: len(body) - 3000]
     answer = requests.post(server.endpoint("datafiles/"), data=truncated,
@@ -86,6 +103,7 @@ def test_upload_cut_off_half_way_leaves_no_row_and_no_file(server):
     answer = requests.post(server.endpoint("datafiles/"), data=body, headers=headers, timeout=30)
     assert answer.status_code == 201, answer.text
     assert answer.json()["size"] == 4_000_000
+    assert "Traceback" not in server.stderr()
 
 
 def test_concurrent_uploads_from_four_clients(server):
