@@ -80,7 +80,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArcsecondServer
     try:
         yield running
     finally:
-        running.stop()
+        code = running.stop()
+    assert code == 0, running.stderr()
+    assert "Traceback" not in running.stderr(), running.stderr()
 
 
 def new_user(server: ArcsecondServer) -> tuple[dict[str, Any], Api]:
