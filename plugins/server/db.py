@@ -83,6 +83,8 @@ CREATE TABLE IF NOT EXISTS datafiles (
     UNIQUE (dataset, file_name)
 );
 CREATE INDEX IF NOT EXISTS datafiles_night_log ON datafiles (night_log);
+CREATE INDEX IF NOT EXISTS datasets_owner ON datasets (owner, created);
+CREATE INDEX IF NOT EXISTS nightlogs_owner ON nightlogs (owner, date);
 CREATE TABLE IF NOT EXISTS frames (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     category TEXT NOT NULL,
@@ -103,6 +105,7 @@ CREATE TABLE IF NOT EXISTS datapackages (
     created TEXT NOT NULL,
     modified TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS datapackages_owner ON datapackages (owner, created);
 CREATE TABLE IF NOT EXISTS datapackage_datasets (
     package TEXT NOT NULL REFERENCES datapackages(uuid) ON DELETE CASCADE,
     dataset TEXT NOT NULL REFERENCES datasets(uuid) ON DELETE CASCADE,

@@ -81,6 +81,17 @@ def opened(path: Path, file_name: str, compression: str | None) -> Iterator[tupl
             yield stream, inner
 
 
+def read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes from ``stream``, fewer only at its end."""
+    data = bytearray()
+    while len(data) < size:
+        piece = stream.read(size - len(data))
+        if not piece:
+            break
+        data.extend(piece)
+    return bytes(data)
+
+
 def _extension(name: str) -> str:
     return name.rpartition(".")[2].lower() if "." in name else ""
 
@@ -91,14 +102,15 @@ def inspect(path: Path, file_name: str, content_type: str | None = None) -> File
     inner = file_name
     try:
         with opened(path, file_name, info.compression) as (stream, inner):
-            start = stream.read(16)
+            start = read_exactly(stream, 16)
             if start.startswith(FITS_SIGNATURE):
                 info.file_type = "fits"
-                info.headers = read_fits_header(start + stream.read(FITS_BLOCK - 16), stream)
+                info.headers = read_fits_header(start + read_exactly(stream, FITS_BLOCK - 16),
+                                                stream)
             elif start.startswith(XISF_SIGNATURE):
                 info.file_type = "xisf"
                 info.headers = read_xisf_header(start, stream)
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, struct.error, ET.ParseError):
+    except Exception:
         info.headers = None
     if info.file_type == "other":
         ext = _extension(inner)
@@ -122,7 +134,7 @@ def read_fits_header(first_block: bytes, stream: IO[bytes]) -> dict[str, Any] | 
             break
         if len(data) >= MAX_HEADER_BYTES:
             return None
-        more = stream.read(FITS_BLOCK)
+        more = read_exactly(stream, FITS_BLOCK)
         if not more:
             return None
         data.extend(more)
@@ -172,7 +184,7 @@ def read_xisf_header(start: bytes, stream: IO[bytes]) -> dict[str, Any] | None:
     (length,) = struct.unpack("<I", start[8:12])
     if length <= 0 or length > MAX_HEADER_BYTES:
         return None
-    xml = stream.read(length)
+    xml = read_exactly(stream, length)
     if len(xml) < length:
         return None
     root = ET.fromstring(xml.rstrip(b"\x00"))

@@ -117,12 +117,21 @@ def test_compressed_fits_is_inspected_inside(user, dataset, name, pack, compress
     assert observation["target_name"] == "M42"
 
 
-def test_corrupt_compressed_file(user, dataset):
+def test_corrupt_compressed_files(user, dataset):
     _, api = user
-    content = gzip_bytes(fits_bytes(LIGHT))[:200]
-    body = api.upload(dataset["uuid"], "cut.fits.gz", content).json()
-    assert body["compression"] == "gzip" and body["file_type"] == "fits"
-    assert body["observation"] is None
+    packed = gzip_bytes(fits_bytes(LIGHT))
+    scrambled = packed[:20] + bytes(b ^ 0x5A for b in packed[20:60]) + packed[60:]
+    broken_zip = zip_bytes("inner.fits", fits_bytes(LIGHT))[:-30]
+    for name, content, compression in (("cut.fits.gz", packed[:200], "gzip"),
+                                       ("scrambled.fits.gz", scrambled, "gzip"),
+                                       ("broken.zip", broken_zip, "zip"),
+                                       ("cut.bin.bz2", bzip2_bytes(b"x" * 5000)[:40], "bzip2")):
+        answer = api.upload(dataset["uuid"], name, content)
+        assert answer.status_code == 201, (name, answer.text)
+        body = answer.json()
+        assert body["compression"] == compression, name
+        assert body["observation"] is None and body["night_log"] is None, name
+    assert api.get(f"datafiles/{body['id']}/").json()["file_type"] == "other"
 
 
 def test_xisf_headers(user, dataset):
