@@ -42,11 +42,17 @@ class _AdminShowOne(_Quick, ShowOne):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
+        import sqlite3
+
+        from arcsecond_core.errors import ArcsecondError
+
         from . import admin
 
         db = admin.open_db(parsed_args.data_dir)
         try:
             data = self.act(admin, db, parsed_args)
+        except sqlite3.Error as error:
+            raise ArcsecondError(f"database error in {db.path}: {error}") from None
         finally:
             db.close()
         return tuple(data), tuple(data.values())

@@ -7,6 +7,7 @@ import ipaddress
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -86,7 +87,7 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
     chosen = choose_host(host)
     try:
         app: Any = ArcsecondApp(data_dir)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"cannot use data directory {data_dir}: {error}") from None
     if fault_rate > 0:
         app = FaultInjector(app, fault_rate)

@@ -250,3 +250,14 @@ def test_default_data_dir_follows_xdg(tmp_path):
     proc = run("server", "adduser", "dora", "-f", "json", env={"XDG_DATA_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "arcsecond-server" / "arcsecond.sqlite3").exists()
+
+
+def test_unusable_data_dir_is_one_line_error(tmp_path):
+    (tmp_path / "arcsecond.sqlite3").write_text("not a database")
+    (tmp_path / "plain-file").write_text("")
+    for args in (("start", "--port", "0", "--data-dir", str(tmp_path)),
+                 ("adduser", "x", "--data-dir", str(tmp_path)),
+                 ("adduser", "x", "--data-dir", str(tmp_path / "plain-file"))):
+        proc = run("server", *args)
+        assert proc.returncode == 1, proc.stderr
+        assert one_line_error(proc)
