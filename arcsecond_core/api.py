@@ -9,7 +9,7 @@ from importlib import metadata
 from typing import Any
 
 from arcsecond_core import errors
-from arcsecond_core.config import Config, ServerProfile
+from arcsecond_core.config import KEY_TYPES, Config, ServerProfile
 from arcsecond_core.datafiles import DataFiles
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import DEFAULT_TIMEOUT, ArcsecondSession
@@ -65,7 +65,8 @@ class ArcsecondAPI:
     """Access to one Arcsecond server with the key saved for it in ``config.ini``.
 
     ``ArcsecondAPI()`` uses the current server; ``server="local"`` another configured one;
-    ``api_server=URL`` with ``key=...`` bypasses the config file. ``portal`` works inside an
+    ``api_server=URL`` with ``key=...`` bypasses the config file; a ``key`` given is the access
+    key unless ``key_type="upload"``. ``portal`` works inside an
     organisation's portal. Resources are attributes (``api.datasets``, ``api.datafiles``...),
     each a :class:`~arcsecond_core.resources.Resource` whose methods return plain dicts and
     raise the exceptions of :mod:`arcsecond_core.errors`.
@@ -79,15 +80,19 @@ class ArcsecondAPI:
         api_server: str | None = None,
         username: str | None = None,
         key: str | None = None,
+        key_type: str = "access",
         config: Config | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retries: int = 5,
         pool_size: int = 10,
     ) -> None:
+        if key_type not in KEY_TYPES:
+            raise errors.UsageError(f"key_type must be one of {', '.join(KEY_TYPES)}")
+        given_key = {f"{key_type}_key": key}
         if api_server:
             self.profile = ServerProfile(
                 name=server or "custom", api_server=api_server.rstrip("/"),
-                username=username, access_key=key,
+                username=username, **given_key,
             )
         else:
             self.config = config or Config()
@@ -95,7 +100,7 @@ class ArcsecondAPI:
             if key:
                 self.profile = ServerProfile(
                     self.profile.name, self.profile.api_server, username or self.profile.username,
-                    access_key=key,
+                    **given_key,
                 )
         self.portal = portal or None
         self.session = ArcsecondSession(
