@@ -138,3 +138,29 @@ def test_unknown_resource_names_are_attribute_errors(api: ArcsecondAPI) -> None:
         api.no_such_thing  # noqa: B018
     with pytest.raises(AttributeError):
         api.resource("no_such_thing")
+
+
+def test_an_explicit_key_can_be_the_upload_key(arcsecond_client: ArcsecondClient) -> None:
+    with ArcsecondAPI(api_server=arcsecond_client.url, username=arcsecond_client.username,
+                      key=arcsecond_client.upload_key, key_type="upload") as api:
+        assert api.key_type == "upload"
+        assert api.profile.upload_key == arcsecond_client.upload_key
+        assert api.profile.access_key is None
+        assert api.me()["username"] == arcsecond_client.username
+        with pytest.raises(errors.Forbidden):
+            list(api.nightlogs.list())
+    with ArcsecondAPI(api_server=arcsecond_client.url, key=arcsecond_client.access_key) as api:
+        assert api.key_type == "access"
+    with pytest.raises(errors.UsageError, match="key_type must be one of access, upload"):
+        ArcsecondAPI(api_server=arcsecond_client.url, key="k", key_type="session")
+
+
+def test_an_explicit_key_overrides_the_saved_one(
+    arcsecond_client: ArcsecondClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCSECOND_CONFIG_DIR", str(arcsecond_client.config_dir))
+    with ArcsecondAPI(key=arcsecond_client.upload_key, key_type="upload") as api:
+        assert (api.profile.name, api.key_type) == ("local", "upload")
+        assert api.username == arcsecond_client.username
+        with pytest.raises(errors.Forbidden):
+            api.datasets.delete(api.datasets.create(name="kept")["uuid"])
