@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter, Map, RequestRedirect, Rule, ValidationError
+from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 from werkzeug.wrappers import Request, Response
 
 from . import pages
 from .auth import authenticate, check_scope, portal_role, verify_key, verify_organisation
 from .db import Database
 from .resource import Resource
-from .rest import ApiError, Context, detail, json_response, method_not_allowed, not_found
+from .rest import ApiError, Context, json_response, method_not_allowed, not_found
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
 from .views_datafiles import DataFiles
 from .views_datasets import DataPackages, Datasets
@@ -103,8 +103,6 @@ class ArcsecondApp:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
-        except RequestRedirect:
-            raise not_found() from None
         except HTTPException:
             raise not_found() from None
         if endpoint == "root":
@@ -128,5 +126,5 @@ class ArcsecondApp:
             return self.datafiles.download(ctx, self.datafiles.key(args["id"]))
         resource = self.resources.get(args["resource"])
         if resource is None:
-            raise detail(404, "Not found.")
+            raise not_found()
         return resource.dispatch(ctx, args.get("id"))

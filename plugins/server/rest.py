@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -155,7 +155,6 @@ class Context:
     owner: str
     portal: str | None = None
     role: str | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def username(self) -> str:
