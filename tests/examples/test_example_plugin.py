@@ -65,8 +65,13 @@ def test_plugin_list_shows_it_beside_first_party_plugins(arcsecond_client: Arcse
         "dataset stats", "observation list", "observation show", "calibration list",
         "calibration show",
     }
-    first_party = {name for name, row in plugins.items() if row["distribution"] == "arcsecond-cli"}
-    assert {"core", "server"} <= first_party
+    first_party = {
+        ep.module.split(".")[1] for ep in metadata.entry_points(group="arcsecond.cli")
+        if ep.module.startswith("arcsecond_plugins.")
+    } | {"core"}
+    assert {"core", "server", "upload", "datasets"} <= first_party
+    for name in first_party:
+        assert (plugins[name]["distribution"], plugins[name]["status"]) == ("arcsecond-cli", "ok")
 
 
 def test_help_lists_its_commands_and_global_option(arcsecond_client: ArcsecondClient) -> None:
