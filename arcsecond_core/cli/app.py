@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import itertools
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
@@ -14,7 +15,7 @@ from cliff.help import HelpExit
 
 from arcsecond_core import __version__
 from arcsecond_core.cli.commandmanager import LazyCommandManager
-from arcsecond_core.cli.help import ArcsecondHelpAction, HelpCommand
+from arcsecond_core.cli.help import HelpCommand, print_command_list
 from arcsecond_core.errors import ArcsecondError
 from arcsecond_core.masking import install as install_masking
 
@@ -90,8 +91,8 @@ class ArcsecondApp(App):
         )
         parser.add_argument("--log-file", default=None, help="Also log to this file.")
         parser.add_argument(
-            "-h", "--help", action=ArcsecondHelpAction, nargs=0, default=self,
-            help="Show this help and the list of commands.",
+            "-h", "--help", dest="deferred_help", action="store_true",
+            help="Show this help and the list of commands (after a command: that command's help).",
         )
         parser.add_argument(
             "--debug", default=False, action="store_true",
@@ -145,6 +146,13 @@ class ArcsecondApp(App):
         except SystemExit as exc:  # --version, --help, or a bad global option
             return _exit_code(exc)
         self.configure_logging()
+        if self.options.deferred_help:
+            # "arcsecond --help" lists commands; "arcsecond dataset list --help" is that command's help.
+            words = list(itertools.takewhile(lambda word: not word.startswith("-"), remainder))
+            if not words:
+                print_command_list(self, self.parser)
+                return EXIT_OK
+            remainder = ["help", *words]
         self.interactive_mode = not remainder
         try:
             self.initialize_app(remainder)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-from collections.abc import Sequence
 from typing import Any
 
 import autopage.argparse
@@ -38,21 +37,6 @@ def command_lines(app: Any) -> list[tuple[str, str]]:
     return lines
 
 
-class ArcsecondHelpAction(argparse.Action):
-    """``arcsecond --help``: the global options, then every command with its one-liner."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[Any] | None,
-        option_string: str | None = None,
-    ) -> None:
-        app = self.default
-        print_command_list(app, parser)
-        raise cliff_help.HelpExit()
-
-
 def print_command_list(app: Any, parser: argparse.ArgumentParser) -> None:
     pager = autopage.argparse.help_pager(app.stdout)
     with pager as out:
@@ -76,6 +60,9 @@ class HelpCommand(cliff_help.HelpCommand):
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         if parsed_args.cmd:
-            return super().take_action(parsed_args)
+            try:
+                return super().take_action(parsed_args)
+            except ValueError:  # no command starts with those words
+                return self.app.report_unknown_command(parsed_args.cmd)
         print_command_list(self.app, self.app.parser)
         return 0

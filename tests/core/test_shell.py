@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -117,6 +118,7 @@ def test_a_real_terminal_session_with_tab_completion() -> None:
     if pid == 0:  # the child: the real console script on a terminal
         os.execv(arcsecond_script(), [arcsecond_script(), "--api", "cloud"])
     seen = b""
+    status: int | None = None
 
     def wait_for(marker: bytes, timeout: float = 20.0) -> bool:
         nonlocal seen
@@ -134,14 +136,26 @@ def test_a_real_terminal_session_with_tab_completion() -> None:
 
     try:
         assert wait_for(b"(arcsecond)"), seen
-        os.write(fd, b"ap\t")
-        assert wait_for(b"api"), seen
-        os.write(fd, b" lis\t")
+        os.write(fd, b"api lis\t")  # Tab completes the one command that fits
         assert wait_for(b"list"), seen
         os.write(fd, b" -f value -c api_server\r")
         assert wait_for(b"https://api.arcsecond.io"), seen
         os.write(fd, b"quit\r")
+        status = wait_for_exit(pid, timeout=20.0)
     finally:
-        _, status = os.waitpid(pid, 0)
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def wait_for_exit(pid: int, timeout: float) -> int | None:
+    """The wait status of child ``pid`` once it exits, or None if it is still running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.05)
+    return None
