@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from typing import Any
 
@@ -31,9 +32,7 @@ class PluginInfo:
 
     @classmethod
     def of(cls, entry_point: metadata.EntryPoint) -> PluginInfo:
-        dist = getattr(entry_point, "dist", None)
-        dist_name = dist.metadata["Name"] if dist is not None else "?"
-        version = dist.version if dist is not None else "?"
+        dist_name, version = _distribution_of(entry_point)
         module = entry_point.module
         top, _, rest = module.partition(".")
         if top == "arcsecond_plugins":
@@ -45,6 +44,21 @@ class PluginInfo:
         return cls(name=name, distribution=dist_name, version=version)
 
 
+_DISTRIBUTIONS: dict[str, tuple[str, str]] = {}
+
+
+def _distribution_of(entry_point: metadata.EntryPoint) -> tuple[str, str]:
+    """(name, version) of the distribution declaring ``entry_point``, its metadata read once."""
+    dist = getattr(entry_point, "dist", None)
+    if dist is None:
+        return "?", "?"
+    key = str(getattr(dist, "_path", id(dist)))
+    if key not in _DISTRIBUTIONS:
+        meta = dist.metadata
+        _DISTRIBUTIONS[key] = (meta["Name"], meta["Version"])
+    return _DISTRIBUTIONS[key]
+
+
 class LazyEntryPoint:
     """An entry point that imports its command class on first ``load()``, failing politely."""
 
@@ -54,7 +68,10 @@ class LazyEntryPoint:
         self.name = entry_point.name
         self.value = entry_point.value
         self.module = entry_point.module
-        self.plugin = PluginInfo.of(entry_point)
+
+    @cached_property
+    def plugin(self) -> PluginInfo:
+        return PluginInfo.of(self.entry_point)
 
     def __repr__(self) -> str:
         return f"<LazyEntryPoint {self.name} = {self.value}>"
