@@ -77,7 +77,7 @@ class ArcsecondClient:
 
         key = self.access_key if key_type == "access" else self.upload_key
         return ArcsecondAPI(
-            SERVER_NAME, portal, api_server=self.url, username=self.username, key=key
+            SERVER_NAME, portal, api_server=self.url, username=self.username, key=key, key_type=key_type
         )
 
 
