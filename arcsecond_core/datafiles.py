@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -25,46 +26,83 @@ class UploadCancelled(errors.ArcsecondError):
     """An upload stopped on request before its body was fully sent."""
 
 
-class _HashingReader:
-    """A file opened for reading that hashes what is read and honours a cancel flag."""
+class FileChanged(errors.ArcsecondError):
+    """A file's size changed while it was being sent; the request was abandoned."""
 
-    def __init__(self, handle: Any, digest: Any, cancel: threading.Event | None) -> None:
+
+class MultipartFileBody:
+    """A ``multipart/form-data`` body: text fields, then one file streamed from disk.
+
+    Read by the HTTP connection block after block: the file is read with ``readinto`` into one
+    reused buffer, so memory stays constant and no byte is copied in Python. The length is known
+    in advance (``Content-Length``); a file that shrinks or grows meanwhile raises FileChanged.
+    Each block is reported to ``progress``, fed to ``digest``; ``cancel`` stops the body.
+    """
+
+    def __init__(
+        self,
+        fields: list[tuple[str, str]],
+        file_field: str,
+        file_name: str,
+        handle: Any,
+        *,
+        progress: ProgressCallback | None = None,
+        digest: Any = None,
+        cancel: threading.Event | None = None,
+        block_size: int = SEND_BLOCK,
+    ) -> None:
+        from urllib3.fields import RequestField
+
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields:
+            part = RequestField(name=name, data=value)
+            part.make_multipart()
+            parts.append(f"--{boundary}\r\n{part.render_headers()}{value}\r\n".encode())
+        file_part = RequestField(name=file_field, data=b"", filename=file_name)
+        file_part.make_multipart(content_type="application/octet-stream")
+        parts.append(f"--{boundary}\r\n{file_part.render_headers()}".encode())
+        self._head = b"".join(parts)
+        self._tail = f"\r\n--{boundary}--\r\n".encode()
         self._handle = handle
+        self._left = os.fstat(handle.fileno()).st_size - handle.tell()
+        self._buffer = bytearray(block_size)
+        self._view = memoryview(self._buffer)
+        self._progress = progress
         self._digest = digest
         self._cancel = cancel
+        self._name = file_name
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+        self.len = len(self._head) + self._left + len(self._tail)
 
-    def fileno(self) -> int:
-        return int(self._handle.fileno())
-
-    def tell(self) -> int:
-        return int(self._handle.tell())
-
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int = -1) -> bytes | memoryview:
         if self._cancel is not None and self._cancel.is_set():
             raise UploadCancelled("upload cancelled")
-        data = self._handle.read(size)
-        if self._digest is not None and data:
-            self._digest.update(data)
-        return bytes(data)
+        if self._head:
+            chunk, self._head = self._head, b""
+            self._report(len(chunk))
+            return chunk
+        if self._left > 0:
+            view = self._view[: min(self._left, len(self._buffer))]
+            count = self._handle.readinto(view)
+            if not count:
+                raise FileChanged(f"{self._name} shrank while it was being sent")
+            self._left -= count
+            if self._digest is not None:
+                self._digest.update(view[:count])
+            self._report(count)
+            return view[:count]
+        if self._tail:
+            if self._handle.read(1):
+                raise FileChanged(f"{self._name} grew while it was being sent")
+            chunk, self._tail = self._tail, b""
+            self._report(len(chunk))
+            return chunk
+        return b""
 
-
-class _Body:
-    """A multipart encoder read in large blocks, each one reported to a progress callback."""
-
-    def __init__(self, encoder: Any, progress: ProgressCallback | None) -> None:
-        self._encoder = encoder
-        self._progress = progress
-        self.content_type: str = encoder.content_type
-
-    @property
-    def len(self) -> int:
-        return int(self._encoder.len)
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._encoder.read(max(size, SEND_BLOCK) if size and size > 0 else size)
-        if self._progress is not None and data:
-            self._progress(len(data))
-        return bytes(data)
+    def _report(self, count: int) -> None:
+        if self._progress is not None:
+            self._progress(count)
 
 
 class DataFiles(Resource):
@@ -89,23 +127,22 @@ class DataFiles(Resource):
 
         ``progress`` is called with the number of body bytes handed to the connection, block
         after block; ``digest`` (a hashlib object) is updated with the file's bytes as they are
-        read; when ``cancel`` is set the body stops and UploadCancelled is raised. Memory stays
-        constant whatever the size of the file.
+        read; when ``cancel`` is set the body stops and UploadCancelled is raised; a file whose
+        size changes meanwhile raises FileChanged. Memory stays constant whatever the size.
 
         Raises ValidationError whose message contains ``already exists in dataset`` when the
         dataset has a file of that name already (see ``is_already_exists``).
         """
-        from requests_toolbelt.multipart.encoder import MultipartEncoder
-
         source = Path(path)
-        fields: list[tuple[str, Any]] = [("dataset", str(dataset)), ("is_raw", str(bool(is_raw)))]
+        fields = [("dataset", str(dataset)), ("is_raw", str(bool(is_raw)))]
         tag_text = ",".join(t.strip() for t in tags if t and t.strip())
         if tag_text:
             fields.append(("tags", tag_text))
-        with source.open("rb") as handle:
-            reader = _HashingReader(handle, digest, cancel)
-            fields.append(("file", (file_name or source.name, reader, "application/octet-stream")))
-            body = _Body(MultipartEncoder(fields=fields), progress)
+        with source.open("rb", buffering=0) as handle:
+            body = MultipartFileBody(
+                fields, "file", file_name or source.name, handle,
+                progress=progress, digest=digest, cancel=cancel,
+            )
             try:
                 response = self.session.request(
                     "POST",

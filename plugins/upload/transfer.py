@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from arcsecond_core import errors
-from arcsecond_core.datafiles import UploadCancelled, is_already_exists
+from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
 
 from .ledger import Ledger, sha256_of
 from .plan import TRANSIENT, changed_since, patiently, remote_copy, same_content
@@ -179,7 +179,7 @@ class Transfer:
                 if is_already_exists(exc):
                     return self._already_there(item, size, mtime_ns, attempt)
                 return self._failed(item, _message(exc), attempt)
-            except TRANSIENT as exc:
+            except (*TRANSIENT, FileChanged) as exc:
                 self.progress.advance(-sent[0])
                 last_error = _message(exc)
                 if attempt >= self.policy.attempts:
