@@ -79,6 +79,7 @@ class ArcsecondApp:
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/", endpoint="list"),
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/<id>/", endpoint="detail"),
                 Rule("/<portal:portal>/datafiles/<id>/download/", endpoint="download"),
+                Rule(f"/web/<any({every}):resource>/", endpoint="page"),
                 Rule(f"/web/<any({every}):resource>/<id>/", endpoint="page"),
             ],
             converters={"portal": converter},
@@ -108,7 +109,7 @@ class ArcsecondApp:
         if endpoint == "root":
             return json_response({"name": BANNER, "status": "ready"})
         if endpoint == "page":
-            return pages.page(args["resource"], args["id"])
+            return pages.page(args["resource"], args.get("id"))
         if endpoint in ("verify", "verify_organisation"):
             if request.method != "POST":
                 raise method_not_allowed(request.method)

@@ -15,7 +15,8 @@ TEMPLATE = """<!doctype html>
 """
 
 
-def page(resource: str, object_id: str) -> Response:
-    title = escape(f"{resource} {object_id}")
-    api = escape(f"/{resource}/{object_id}/")
+def page(resource: str, object_id: str | None = None) -> Response:
+    """The page of one object, or of a resource's list when ``object_id`` is None."""
+    title = escape(resource if object_id is None else f"{resource} {object_id}")
+    api = escape(f"/{resource}/" if object_id is None else f"/{resource}/{object_id}/")
     return Response(TEMPLATE.format(title=title, api=api), mimetype="text/html")
