@@ -54,6 +54,23 @@ def test_a_plugin_command_imports_only_its_plugin(tmp_path) -> None:
     assert {m.split(".")[1] for m in plugin_modules(modules)} == {"server"}
 
 
+def test_dataset_list_imports_only_the_dataset_plugin(arcsecond_client: ArcsecondClient) -> None:
+    code = (
+        "import json, sys\n"
+        "from arcsecond_core.cli.main import main\n"
+        "status = main(['dataset', 'list', '-f', 'json'])\n"
+        "mods = sorted(m for m in sys.modules if m.startswith('arcsecond_plugins.'))\n"
+        "print('\\n' + json.dumps([status, mods]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=arcsecond_client.env
+    )
+    status, modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert status == 0, proc.stderr
+    assert proc.stdout.lstrip().startswith("[]")
+    assert {m.split(".")[1] for m in modules} == {"datasets"}
+
+
 def broken_plugin_installed() -> bool:
     try:
         metadata.distribution(BROKEN_DISTRIBUTION)
