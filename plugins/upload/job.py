@@ -100,9 +100,9 @@ def prepare(api: Any, options: Options) -> Plan:
     if options.telescope:
         name = options.telescope
         telescope = patiently(lambda: planning.find_telescope(api, name))
-        if target.exists and target.telescope and target.telescope != telescope.get("uuid"):
-            LOG.warning("dataset %r belongs to telescope %s; -t %s is not used for it",
-                        target.name, target.telescope, options.telescope)
+        if target.exists and target.telescope != telescope.get("uuid"):
+            LOG.warning("dataset %r already exists with telescope %s; -t %s is not used",
+                        target.name, target.telescope or "none", options.telescope)
             telescope = None
     if telescope is None and target.telescope:
         try:
