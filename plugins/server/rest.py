@@ -160,6 +160,13 @@ class Context:
     def username(self) -> str:
         return self.identity.username
 
+    def one_or_not_found(self, sql: str, params: Iterable[Any]) -> Any:
+        """The one row ``sql`` selects, or a 404 when there is none."""
+        row = self.db.one(sql, tuple(params))
+        if row is None:
+            raise not_found()
+        return row
+
     def query(self, name: str) -> str | None:
         value = self.request.args.get(name)
         return value if value not in (None, "") else None

@@ -52,9 +52,7 @@ class Organisations(Resource):
         return ctx.paginate("SELECT * FROM organisations", [], [], "subdomain", s.organisation)
 
     def retrieve(self, ctx: Context, subdomain: str) -> Response:
-        row = ctx.db.one("SELECT * FROM organisations WHERE subdomain = ?", (subdomain,))
-        if row is None:
-            raise not_found()
+        row = ctx.one_or_not_found("SELECT * FROM organisations WHERE subdomain = ?", (subdomain,))
         return json_response(s.organisation(row))
 
 
@@ -65,9 +63,7 @@ class ObservingSites(Resource):
         return ctx.paginate(s.SITE_SELECT, [], [], "s.name, s.uuid", s.site)
 
     def retrieve(self, ctx: Context, uuid: str) -> Response:
-        row = ctx.db.one(f"{s.SITE_SELECT} WHERE s.uuid = ?", (uuid,))
-        if row is None:
-            raise not_found()
+        row = ctx.one_or_not_found(f"{s.SITE_SELECT} WHERE s.uuid = ?", (uuid,))
         return json_response(s.site(row))
 
 
@@ -113,7 +109,5 @@ class Telescopes(Resource):
 
     def retrieve(self, ctx: Context, uuid: str) -> Response:
         clause, params = visible_telescopes(ctx)
-        row = ctx.db.one(f"{s.TELESCOPE_SELECT} WHERE t.uuid = ? AND {clause}", [uuid, *params])
-        if row is None:
-            raise not_found()
+        row = ctx.one_or_not_found(f"{s.TELESCOPE_SELECT} WHERE t.uuid = ? AND {clause}", [uuid, *params])
         return json_response(s.telescope(row))

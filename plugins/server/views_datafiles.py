@@ -46,10 +46,9 @@ class DataFiles(Resource):
         self.tmp_dir = tmp_dir
 
     def _get(self, ctx: Context, file_id: int) -> sqlite3.Row:
-        row = ctx.db.one(f"{s.DATAFILE_SELECT} WHERE f.id = ? AND d.owner = ?", (file_id, ctx.owner))
-        if row is None:
-            raise not_found()
-        return row
+        return ctx.one_or_not_found(
+            f"{s.DATAFILE_SELECT} WHERE f.id = ? AND d.owner = ?", (file_id, ctx.owner)
+        )
 
     def list(self, ctx: Context) -> Response:
         where, args = ["d.owner = ?"], [ctx.owner]

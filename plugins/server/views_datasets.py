@@ -17,7 +17,6 @@ from .rest import (
     invalid,
     json_response,
     new_uuid,
-    not_found,
     now,
     parse_tags,
     parse_uuid,
@@ -30,10 +29,7 @@ DUPLICATE_NAME = "A dataset with this name already exists."
 
 
 def get_dataset(ctx: Context, uuid: str) -> sqlite3.Row:
-    row = ctx.db.one(f"{s.DATASET_SELECT} WHERE d.uuid = ? AND d.owner = ?", (uuid, ctx.owner))
-    if row is None:
-        raise not_found()
-    return row
+    return ctx.one_or_not_found(f"{s.DATASET_SELECT} WHERE d.uuid = ? AND d.owner = ?", (uuid, ctx.owner))
 
 
 def remove_files(files_dir: Path, paths: list[str]) -> None:
@@ -132,11 +128,9 @@ class DataPackages(Resource):
     name = "datapackages"
 
     def _get(self, ctx: Context, uuid: str) -> sqlite3.Row:
-        row = ctx.db.one(f"{s.DATAPACKAGE_SELECT} WHERE p.uuid = ? AND p.owner = ?",
-                         (uuid, ctx.owner))
-        if row is None:
-            raise not_found()
-        return row
+        return ctx.one_or_not_found(
+            f"{s.DATAPACKAGE_SELECT} WHERE p.uuid = ? AND p.owner = ?", (uuid, ctx.owner)
+        )
 
     def list(self, ctx: Context) -> Response:
         where, args = ["p.owner = ?"], [ctx.owner]

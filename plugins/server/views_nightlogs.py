@@ -54,10 +54,9 @@ class NightLogs(Resource):
     name = "nightlogs"
 
     def _get(self, ctx: Context, uuid: str) -> sqlite3.Row:
-        row = ctx.db.one(f"{s.NIGHTLOG_SELECT} WHERE n.uuid = ? AND n.owner = ?", (uuid, ctx.owner))
-        if row is None:
-            raise not_found()
-        return row
+        return ctx.one_or_not_found(
+            f"{s.NIGHTLOG_SELECT} WHERE n.uuid = ? AND n.owner = ?", (uuid, ctx.owner)
+        )
 
     def list(self, ctx: Context) -> Response:
         where, args = ["n.owner = ?"], [ctx.owner]
