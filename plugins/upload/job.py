@@ -93,8 +93,8 @@ def prepare(api: Any, options: Options) -> Plan:
     """Scan the folder and ask the server what it has; sends nothing."""
     scanned = scan(options.folder)
     patiently = planning.patiently
-    organisation = patiently(lambda: planning.check_portal(api, api.portal)) if api.portal \
-        else None
+    organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
+        if api.portal else None
     target = patiently(lambda: planning.find_dataset(api, options.dataset, options.folder))
     telescope = None
     if options.telescope:
@@ -224,7 +224,8 @@ def execute(
         report.add(initial_outcomes(plan))
         return report
     telescope = plan.telescope.get("uuid") if plan.telescope else None
-    uuid = planning.patiently(lambda: planning.create_dataset(plan.api, plan.dataset, telescope))
+    uuid = planning.patiently(lambda: planning.create_dataset(plan.api, plan.dataset, telescope),
+                              posts=True)
     report = Report(plan.dataset.name, uuid)
     report.add(initial_outcomes(plan))
     with open_ledger(plan.api, uuid) as ledger:

@@ -26,8 +26,10 @@ TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests
 T = TypeVar("T")
 
 
-def patiently(call: Callable[[], T], attempts: int = 8, base: float = 0.5, cap: float = 30.0) -> T:
-    """``call()``, tried again with exponential backoff on connection errors, 5xx and 429.
+def patiently(call: Callable[[], T], *, posts: bool = False, attempts: int = 8, base: float = 0.5,
+              cap: float = 30.0) -> T:
+    """``call()``, tried again with exponential backoff on 5xx and 429, and on connection errors
+    when it sends POSTs (the session already retries idempotent requests that cannot connect).
 
     For the reads and checks around an upload (the engine retries the files themselves).
     """
@@ -36,10 +38,10 @@ def patiently(call: Callable[[], T], attempts: int = 8, base: float = 0.5, cap: 
         try:
             return call()
         except TRANSIENT as exc:
-            if attempt >= attempts:
+            if attempt >= attempts or (isinstance(exc, errors.ConnectionFailed) and not posts):
                 raise
             delay = min(cap, base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-            LOG.debug("%s; trying again in %.1f s", exc, delay)
+            LOG.warning("%s; trying again in %.1f s", exc, delay)
             time.sleep(delay)
             attempt += 1
 

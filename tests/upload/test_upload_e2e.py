@@ -18,11 +18,15 @@ def test_folder_tree_lands_once_with_types_tags_and_raw(arcsecond_client: Any, t
                                                         ) -> None:
     root = tmp_path / "night"
     night_tree(root)
+    (root / "deep" / "loop").symlink_to(root)
+    (root / "dangling.fits").symlink_to(tmp_path / "nowhere")
     proc = arcsecond_client.run("upload", str(root), "-d", "M31 night", "--yes", "--tags", "a, b",
                                 "--tags", "c", "--no-raw", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     rows = report(proc)
     assert rows["empty.fits"]["status"] == "ignored"
+    assert (rows["deep/loop"]["status"], rows["deep/loop"]["error"]) == ("ignored", "symlink loop")
+    assert rows["dangling.fits"]["error"] == "broken symlink"
     assert ".hidden.fits" not in rows and ".cache/x.fits" not in rows
     sent = {path: row for path, row in rows.items() if row["status"] == "uploaded"}
     assert len(sent) == 8 and all(row["id"] for row in sent.values())
