@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option
@@ -29,6 +31,26 @@ def _seconds(text: str) -> float:
     if not 0 <= value <= 86400:
         raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
     return value
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager stopping the upload) handled like Ctrl-C: a clean stop."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Upload(ArcsecondCommand):
@@ -117,12 +139,13 @@ class Upload(ArcsecondCommand):
                                                parsed_args.yes):
             stderr.write("nothing was sent\n")
             return 1
-        if parsed_args.watch:
-            from .watch import Watch
+        with terminate_as_interrupt():
+            if parsed_args.watch:
+                from .watch import Watch
 
-            watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle)
-            return self._finish(watch.run(), parsed_args.formatter, write_report)
-        return self._send(plan, parsed_args.formatter, execute, write_report)
+                watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle)
+                return self._finish(watch.run(), parsed_args.formatter, write_report)
+            return self._send(plan, parsed_args.formatter, execute, write_report)
 
     def _question(self, plan: Any, watch: bool) -> str:
         from .progress import human_bytes

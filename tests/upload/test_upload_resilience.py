@@ -45,7 +45,7 @@ def wait_for_lines(proc: subprocess.Popen[str], marker: str, count: int) -> list
     raise AssertionError("the upload ended early:\n" + "".join(seen))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_killed_half_way_then_resumed_sends_each_file_once(
     arcsecond_client: Any, tmp_path: Path, sig: int
 ) -> None:
@@ -56,7 +56,7 @@ def test_killed_half_way_then_resumed_sends_each_file_once(
     wait_for_lines(proc, "uploaded frame", 10)
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
-    if sig == signal.SIGINT:
+    if sig in (signal.SIGINT, signal.SIGTERM):
         assert proc.returncode == 130 and "run the same command again" in err
         assert "Traceback" not in err
     else:
