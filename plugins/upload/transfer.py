@@ -19,7 +19,7 @@ from arcsecond_core import errors
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
 
 from .ledger import Ledger, sha256_of
-from .plan import TRANSIENT, changed_since, patiently, remote_copy, same_content
+from .plan import TRANSIENT, patiently, remote_copy, same_content
 from .scan import LocalFile
 
 UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED = "uploaded", "skipped", "failed", "ignored", "cancelled"
@@ -211,15 +211,17 @@ class Transfer:
 
     def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
         """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
-        checksum = sha256_of(item.path)
         try:
             copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name))
         except errors.Forbidden:
-            return self._unverifiable(item, size, mtime_ns, checksum, attempt)
+            return self._unverifiable(item, size, mtime_ns, attempt)
         except errors.ArcsecondError as exc:
             outcome = self._failed(item, f"already in the dataset, cannot check it: {exc}", attempt)
             outcome.retryable = True
             return outcome
+        checksum = None
+        if copy is not None and same_content(copy, size, None) and copy.get("checksum"):
+            checksum = sha256_of(item.path)
         if copy is None or not same_content(copy, size, checksum):
             there = "" if copy is None else f" ({copy.get('size')} bytes there, {size} here)"
             return self._failed(
@@ -233,18 +235,13 @@ class Transfer:
         return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
                        file_id, attempts=attempt)
 
-    def _unverifiable(self, item: LocalFile, size: int, mtime_ns: int, checksum: str,
-                      attempt: int) -> Outcome:
-        """Already there, and the key may not read data files: trust the ledger, else the name."""
-        entry = self.ledger.entries_for(item.relative)
-        if entry is not None and entry.status == "sent" and not entry.same_file(size, mtime_ns):
-            return self._failed(item, changed_since(item), attempt)
-        file_id = entry.datafile_id if entry is not None else None
-        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
-                           sha256=checksum, datafile_id=file_id)
+    def _unverifiable(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
+        """Already there, and the key may not read data files: the name is all there is to go by
+        (files the ledger knew to have changed were left out before sending)."""
+        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent")
         status = UPLOADED if attempt > 1 else SKIPPED
         return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
-                       file_id, attempts=attempt,
+                       None, attempts=attempt,
                        note="already in the dataset; not compared (this key cannot read data files)")
 
     def _discard(self, file_id: int | None) -> None:

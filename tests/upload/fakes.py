@@ -55,6 +55,12 @@ class FakeDataFiles(FakeResource):
         self.lock = threading.Lock()
         self.store_then_fail: set[str] = set()
         self.corrupt: set[str] = set()
+        self.forbid_list = False
+
+    def list(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        if self.forbid_list:
+            raise errors.Forbidden("This action is not allowed with an upload key.", 403)
+        return super().list(**filters)
 
     def upload(self, path: Path, dataset: str, *, file_name: str, progress: Any = None,
                digest: Any = None, cancel: Any = None, **kwargs: Any) -> dict[str, Any]:

@@ -150,3 +150,15 @@ def test_without_verify_the_size_is_still_checked(tmp_path: Path, folder: Path) 
     api.datafiles.corrupt = {"f2.fits"}
     outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
     assert outcomes[2].status == UPLOADED and outcomes[2].attempts == 1
+
+
+def test_upload_key_cannot_compare_so_the_name_decides(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.items.append({"id": 60, "dataset": "ds", "file_name": "f3.fits", "size": 1,
+                                "checksum": "00"})
+    api.datafiles.forbid_list = True
+    api.datafiles.store_then_fail = {"f1.fits"}
+    outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
+    assert outcomes[3].status == SKIPPED and "not compared" in str(outcomes[3].note)
+    assert outcomes[1].status == UPLOADED and outcomes[1].attempts == 2
+    assert {o.status for i, o in enumerate(outcomes) if i not in (1, 3)} == {UPLOADED}
