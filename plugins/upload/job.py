@@ -88,6 +88,18 @@ class Plan:
             self.kinds[item.relative] = classify(item.path)
         return self.kinds[item.relative]
 
+    def classify_all(self, threads: int = 8) -> None:
+        """Classify every file, several at a time (decompressing a bzip2 block takes a while)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        missing = [item for item in self.files if item.relative not in self.kinds]
+        if len(missing) < 2:
+            return
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for item, kind in zip(missing, pool.map(lambda f: classify(f.path), missing),
+                                  strict=True):
+                self.kinds[item.relative] = kind
+
 
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the folder and ask the server what it has; sends nothing."""
@@ -142,6 +154,7 @@ def summary_lines(plan: Plan) -> list[str]:
     telescope = "none"
     if plan.telescope:
         telescope = f"{plan.telescope.get('name') or '?'} ({plan.telescope.get('uuid')})"
+    plan.classify_all()
     kinds = Counter(plan.kind(item).label() for item in plan.files)
     kind_text = ", ".join(f"{label} {count}" for label, count in sorted(kinds.items()))
     total = sum(item.size for item in plan.files)
