@@ -23,6 +23,7 @@ DEFAULT_TIMEOUT = (10.0, 120.0)
 NOT_PROCESSED_STATUSES = frozenset({429, 503})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 UNPREFIXED_PATHS = ("organisations", "auth")
+CONNECT_RETRIES = 2
 
 
 class ArcsecondRetry(Retry):
@@ -38,7 +39,8 @@ def build_retry(total: int, backoff_factor: float) -> ArcsecondRetry:
     """The retry policy: exponential backoff, Retry-After honoured, statuses in RETRY_STATUSES."""
     return ArcsecondRetry(
         total=total,
-        connect=total,
+        # A server that refuses connections is most likely down: say so within seconds.
+        connect=min(total, CONNECT_RETRIES),
         read=total,
         status=total,
         backoff_factor=backoff_factor,
