@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +16,7 @@ from arcsecond_core.datafiles import DataFiles
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import DEFAULT_TIMEOUT, ArcsecondSession
 
+LOG = logging.getLogger("arcsecond")
 RESOURCES_NAMESPACE = "arcsecond.resources"
 API_EXTENSIONS_NAMESPACE = "arcsecond.api"
 
@@ -214,41 +217,30 @@ class ArcsecondAPI:
         return self.resource("profiles").read(self.profile.username)
 
 
-def _entry_points(group: str) -> list[metadata.EntryPoint]:
-    return list(metadata.entry_points(group=group))
-
-
-_plugin_specs_cache: dict[str, ResourceSpec] | None = None
-_extensions_cache: dict[str, Any] | None = None
+@functools.cache
+def _plugin_objects(group: str) -> dict[str, Any]:
+    """What plugins declare in entry-point ``group``, by name; a broken one costs one warning."""
+    found: dict[str, Any] = {}
+    for entry_point in metadata.entry_points(group=group):
+        try:
+            found[entry_point.name] = entry_point.load()
+        except Exception as exc:  # a broken plugin must not break the module
+            LOG.warning(
+                "plugin %s %r (%s) failed to load: %s: %s",
+                group, entry_point.name, entry_point.value, type(exc).__name__, exc,
+            )
+    return found
 
 
 def _plugin_resource_specs() -> dict[str, ResourceSpec]:
-    global _plugin_specs_cache
-    if _plugin_specs_cache is None:
-        specs = {}
-        for ep in _entry_points(RESOURCES_NAMESPACE):
-            try:
-                spec = ep.load()
-            except Exception:  # a broken plugin must not break the module
-                continue
-            if isinstance(spec, ResourceSpec):
-                specs[ep.name] = spec
-        _plugin_specs_cache = specs
-    return _plugin_specs_cache
+    """Resources plugins declare (``arcsecond.resources``), by name."""
+    objects = _plugin_objects(RESOURCES_NAMESPACE)
+    return {name: spec for name, spec in objects.items() if isinstance(spec, ResourceSpec)}
 
 
 def _api_extensions() -> dict[str, Any]:
     """Functions plugins attach to ArcsecondAPI (e.g. ``upload``), by entry point name."""
-    global _extensions_cache
-    if _extensions_cache is None:
-        found = {}
-        for ep in _entry_points(API_EXTENSIONS_NAMESPACE):
-            try:
-                found[ep.name] = ep.load()
-            except Exception:
-                continue
-        _extensions_cache = found
-    return _extensions_cache
+    return _plugin_objects(API_EXTENSIONS_NAMESPACE)
 
 
 def default_api(server: str | None = None, portal: str | None = None) -> ArcsecondAPI:
