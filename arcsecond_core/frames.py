@@ -1,0 +1,250 @@
+"""Observation files by content: compression, FITS or XISF, their headers and when they were taken.
+
+``astropy`` is imported only inside :func:`read_fits_header`, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import bz2
+import datetime as dt
+import gzip
+import os
+import re
+import struct
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+FITS_SIGNATURE = b"SIMPLE  ="
+XISF_SIGNATURE = b"XISF0100"
+PROBE_BYTES = 16
+FITS_BLOCK = 2880
+FITS_CARD = 80
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+COMPRESSED_SUFFIXES = {"gz": "gzip", "gzip": "gzip", "bz2": "bzip2", "bzip2": "bzip2", "zip": "zip"}
+
+DATE_KEYS = ("DATE-OBS", "DATE-BEG", "DATE_OBS")
+TIME_KEYS = ("TIME-OBS", "UT", "UTC-OBS", "UTSTART")
+MJD_KEYS = ("MJD-OBS", "MJD-BEG")
+OBJECT_KEYS = ("OBJECT", "OBJNAME", "TARGET")
+IMAGE_TYPE_KEYS = ("IMAGETYP", "IMAGETYPE", "IMGTYPE", "FRAME", "FRAMETYP", "OBSTYPE", "EXPTYPE")
+XISF_PROPERTIES = {
+    "Observation:Time:Start": "DATE-OBS",
+    "Observation:Object:Name": "OBJECT",
+    "Instrument:Filter:Name": "FILTER",
+    "Instrument:ExposureTime": "EXPTIME",
+}
+MJD_EPOCH = dt.datetime(1858, 11, 17, tzinfo=dt.timezone.utc)
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?$")
+
+
+def compression_of(magic: bytes) -> str | None:
+    """The compression (``gzip``, ``bzip2``, ``zip``) a file's first bytes announce, or None."""
+    if magic.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if magic.startswith(b"BZh"):
+        return "bzip2"
+    if magic.startswith(b"PK\x03\x04"):
+        return "zip"
+    return None
+
+
+def inner_name(file_name: str, compression: str | None) -> str:
+    """``file_name`` without the suffix of its compression (``a.fits.gz`` is ``a.fits``)."""
+    stem, _, suffix = file_name.rpartition(".")
+    if compression and stem and COMPRESSED_SUFFIXES.get(suffix.lower()) == compression:
+        return stem
+    return file_name
+
+
+@contextmanager
+def opened(
+    path: str | os.PathLike[str], compression: str | None, file_name: str = ""
+) -> Iterator[tuple[IO[bytes], str]]:
+    """The file's decompressed content and the name of what is inside (a zip's first member)."""
+    if compression == "zip":
+        with zipfile.ZipFile(path) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            if not members:
+                raise zipfile.BadZipFile("empty zip archive")
+            with archive.open(members[0]) as stream:
+                yield stream, members[0].filename
+        return
+    name = inner_name(file_name, compression)
+    if compression == "gzip":
+        with gzip.open(path, "rb") as stream:
+            yield stream, name
+    elif compression == "bzip2":
+        with bz2.open(path, "rb") as stream:
+            yield stream, name
+    else:
+        with open(path, "rb") as stream:
+            yield stream, name
+
+
+def read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes from ``stream``, fewer only at its end."""
+    data = bytearray()
+    while len(data) < size:
+        piece = stream.read(size - len(data))
+        if not piece:
+            break
+        data.extend(piece)
+    return bytes(data)
+
+
+def content_type(start: bytes) -> str:
+    """``fits``, ``xisf`` or ``other``, from the first bytes of the (decompressed) content."""
+    if start.startswith(FITS_SIGNATURE):
+        return "fits"
+    if start.startswith(XISF_SIGNATURE):
+        return "xisf"
+    return "other"
+
+
+def read_header(stream: IO[bytes], file_type: str, start: bytes = b"") -> dict[str, Any]:
+    """The headers of a ``fits`` or ``xisf`` stream (``start``: bytes already read); {} otherwise."""
+    if file_type == "fits":
+        return read_fits_header(stream, start)
+    if file_type == "xisf":
+        return read_xisf_header(stream, start)
+    return {}
+
+
+def read_fits_header(stream: IO[bytes], start: bytes = b"") -> dict[str, Any]:
+    """The primary header's cards, read block by block up to END; ValueError if truncated or corrupt."""
+    first_block = start + read_exactly(stream, FITS_BLOCK - len(start))
+    if not first_block.startswith(FITS_SIGNATURE):
+        raise ValueError("not a FITS file")
+    data = bytearray()
+    block = first_block
+    while True:
+        if len(block) < FITS_BLOCK:
+            raise ValueError("truncated FITS header")
+        data.extend(block)
+        if any(block[i : i + 8] == b"END     " for i in range(0, FITS_BLOCK, FITS_CARD)):
+            break
+        if len(data) >= MAX_HEADER_BYTES:
+            raise ValueError("FITS header without END")
+        block = read_exactly(stream, FITS_BLOCK)
+    from astropy.io import fits
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            header = fits.Header.fromstring(bytes(data).decode("ascii", "replace"))
+        except Exception as exc:
+            raise ValueError(f"corrupt FITS header ({exc})") from exc
+        values: dict[str, Any] = {}
+        for card in header.cards:
+            try:
+                keyword, value = card.keyword.upper(), card.value
+            except Exception:  # a malformed card does not hide the others
+                continue
+            if keyword and keyword not in values and isinstance(value, (str, int, float)):
+                values[keyword] = value.strip() if isinstance(value, str) else value
+    return values
+
+
+def fits_text_value(text: str) -> Any:
+    """A FITS value as written in text (``'M31 '``, ``T``, ``1.5``) as a Python value."""
+    text = text.strip()
+    if text.startswith("'"):
+        return text[1:].rsplit("'", 1)[0].replace("''", "'").strip()
+    if text in ("T", "F"):
+        return text == "T"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def read_xisf_header(stream: IO[bytes], start: bytes = b"") -> dict[str, Any]:
+    """FITSKeyword elements, then a few standard Properties, of an XISF header; ValueError if broken."""
+    start = start + read_exactly(stream, PROBE_BYTES - len(start))
+    if len(start) < PROBE_BYTES or not start.startswith(XISF_SIGNATURE):
+        raise ValueError("not an XISF file")
+    (length,) = struct.unpack("<I", start[8:12])
+    if not 0 < length <= MAX_HEADER_BYTES:
+        raise ValueError(f"implausible XISF header length {length}")
+    text = read_exactly(stream, length)
+    if len(text) < length:
+        raise ValueError("truncated XISF header")
+    try:
+        root = ET.fromstring(text.rstrip(b"\0 "))
+    except ET.ParseError as exc:
+        raise ValueError(f"corrupt XISF header ({exc})") from exc
+    values: dict[str, Any] = {}
+    properties: dict[str, Any] = {}
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2]
+        if tag == "FITSKeyword":
+            name = (element.get("name") or "").strip().upper()
+            if name and name not in values:
+                values[name] = fits_text_value(element.get("value") or "")
+        elif tag == "Property" and element.get("id") in XISF_PROPERTIES:
+            value = element.get("value")
+            value = ((element.text or "") if value is None else value).strip()
+            properties[XISF_PROPERTIES[str(element.get("id"))]] = (
+                fits_text_value(value) if value.startswith("'") else value
+            )
+    for key, value in properties.items():
+        values.setdefault(key, value)
+    return values
+
+
+def first(headers: dict[str, Any], *keys: str) -> Any:
+    """The value of the first of ``keys`` that ``headers`` hold and is not empty, or None."""
+    for key in keys:
+        value = headers.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def parse_utc(value: Any, time_of_day: Any = None) -> dt.datetime | None:
+    """A UTC datetime from an ISO date (zone optional; a missing time taken from ``time_of_day``)."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if hour is None and isinstance(time_of_day, str):
+        clock = _CLOCK.match(time_of_day.strip())
+        if clock:
+            hour, minute, second, fraction = clock.groups()
+    try:
+        when = dt.datetime(int(year), int(month), int(day), tzinfo=dt.timezone.utc)
+        when += dt.timedelta(
+            hours=int(hour or 0), minutes=int(minute or 0),
+            seconds=int(second or 0) + float("0" + (fraction or "")),
+        )
+    except (ValueError, OverflowError):
+        return None
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        when -= sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return when
+
+
+def observation_time(headers: dict[str, Any]) -> dt.datetime | None:
+    """When the exposure started (UTC), from DATE-OBS (and TIME-OBS/UT) or MJD-OBS; else None."""
+    for key in DATE_KEYS:
+        when = parse_utc(headers.get(key), first(headers, *TIME_KEYS))
+        if when is not None:
+            return when
+    mjd = first(headers, *MJD_KEYS)
+    if isinstance(mjd, (int, float)) and not isinstance(mjd, bool) and 0 < mjd < 200000:
+        return MJD_EPOCH + dt.timedelta(days=float(mjd))
+    return None
