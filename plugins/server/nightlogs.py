@@ -1,29 +1,13 @@
-"""Night logs: the local date of a night (local noon to local noon) and the log a frame joins."""
+"""Night logs: the log a frame joins, dated by the local night at its telescope's site."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from zoneinfo import ZoneInfo
+
+from arcsecond_core.nights import Site, night_date
 
 from .rest import new_uuid, now
-
-NOON_SHIFT = dt.timedelta(hours=12)
-
-
-def local_time(when: dt.datetime, time_zone: str | None, longitude: float | None) -> dt.datetime:
-    """``when`` (UTC) as naive local time: the site's zone, else mean solar time, else UTC."""
-    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-    if time_zone:
-        return when.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
-    if longitude is not None:
-        return (when + dt.timedelta(hours=longitude / 15.0)).replace(tzinfo=None)
-    return when.replace(tzinfo=None)
-
-
-def night_date(when: dt.datetime, time_zone: str | None, longitude: float | None) -> str:
-    """The date of the local noon that starts the night containing ``when``."""
-    return (local_time(when, time_zone, longitude) - NOON_SHIFT).date().isoformat()
 
 
 def night_log_for(
@@ -42,7 +26,7 @@ def night_log_for(
         ).fetchone()
         if row is not None:
             site_uuid, time_zone, longitude = row["uuid"], row["time_zone"], row["longitude"]
-    date = night_date(when, time_zone, longitude)
+    date = night_date(when, Site(time_zone, longitude)).isoformat()
     row = conn.execute(
         "SELECT uuid FROM nightlogs WHERE owner = ? AND COALESCE(telescope, '') = ? AND date = ?",
         (owner, telescope or "", date),
