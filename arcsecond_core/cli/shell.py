@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shlex
+import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -20,6 +21,8 @@ from cmd2.exceptions import CompletionError
 from arcsecond_core.config import config_dir
 
 PROMPT = "(arcsecond) "
+#: cmd2 4 completes through prompt_toolkit, cmd2 3 (the one for Python 3.10) through readline.
+CMD2_MAJOR = int(cmd2.__version__.split(".")[0])
 HISTORY_FILE_NAME = "shell_history"
 
 
@@ -35,6 +38,7 @@ class ArcsecondShell(InteractiveApp):
         history = config_dir() / HISTORY_FILE_NAME
         with contextlib.suppress(OSError):
             history.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        options: dict[str, Any] = {"auto_suggest": False} if CMD2_MAJOR >= 4 else {}
         cmd2.Cmd.__init__(
             self,
             "tab",
@@ -42,8 +46,10 @@ class ArcsecondShell(InteractiveApp):
             stdout=stdout,
             allow_cli_args=False,  # the app parsed argv already: never replay it as commands
             persistent_history_file=str(history),
-            auto_suggest=False,
+            **options,
         )
+        if CMD2_MAJOR < 4:  # readline's input() reads sys.stdin only: other streams are read directly
+            self.use_rawinput = self.stdin is sys.stdin
         interactive = hasattr(self.stdin, "isatty") and self.stdin.isatty()
         self.prompt = PROMPT if interactive else ""
         self.hidden_commands += ["alias", "macro", "run_pyscript", "run_script", "edit",
@@ -76,16 +82,29 @@ class ArcsecondShell(InteractiveApp):
 
     # -- completion ------------------------------------------------------------------------------
 
-    def complete(self, text: str, line: str, begidx: int, endidx: int,
-                 custom_settings: Any = None) -> Any:
-        if custom_settings is None:
-            try:
-                completions = self._complete_arcsecond(text, line, begidx, endidx)
-            except CompletionError as exc:  # e.g. a hint for a free-text argument
-                return cmd2.Completions(error=f"{exc}\n" if str(exc) else "")
-            if completions is not None:
-                return completions
-        return super().complete(text, line, begidx, endidx, custom_settings)
+    if CMD2_MAJOR >= 4:  # prompt_toolkit: complete() answers for the whole line
+
+        def complete(self, text: str, line: str, begidx: int, endidx: int,
+                     custom_settings: Any = None) -> Any:
+            if custom_settings is None:
+                try:
+                    completions = self._complete_arcsecond(text, line, begidx, endidx)
+                except CompletionError as exc:  # e.g. a hint for a free-text argument
+                    return cmd2.Completions(error=f"{exc}\n" if str(exc) else "")
+                if completions is not None:
+                    return completions
+            return super().complete(text, line, begidx, endidx, custom_settings)
+
+    else:  # cmd2 3, readline: complete(text, state) has _perform_completion fill the matches
+
+        def _perform_completion(self, text: str, line: str, begidx: int, endidx: int,
+                                custom_settings: Any = None) -> None:
+            if custom_settings is None or begidx == 0:
+                matches = self._complete_arcsecond(text, line, begidx, endidx)
+                if matches is not None:
+                    self.completion_matches = list(matches)
+                    return
+            super()._perform_completion(text, line, begidx, endidx, custom_settings)
 
     def _complete_arcsecond(self, text: str, line: str, begidx: int, endidx: int) -> Any:
         """Completions for command words and for the options of a complete command, or None."""
@@ -127,7 +146,7 @@ class ArcsecondShell(InteractiveApp):
         try:
             command_class, cmd_name, _ = self.command_manager.find_command(command_words)
         except Exception:  # an unknown or broken plugin completes to nothing
-            return cmd2.Completions()
+            return cmd2.Completions() if CMD2_MAJOR >= 4 else []
         command = command_class(self.parent_app, None, cmd_name=cmd_name)
         parser = command.get_parser(name)
         tokens, _raw = self.tokens_for_completion(line, begidx, endidx)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from arcsecond_core.cli.app import ArcsecondApp
-from arcsecond_core.cli.shell import PROMPT, ArcsecondShell
+from arcsecond_core.cli.shell import CMD2_MAJOR, PROMPT, ArcsecondShell
 from arcsecond_core.testing import arcsecond_script
 
 
@@ -35,8 +35,16 @@ def make_shell(stdin: io.StringIO | None = None) -> tuple[ArcsecondShell, io.Str
 
 
 def completions(shell: ArcsecondShell, line: str) -> tuple[str, ...]:
+    """What cmd2's completer offers for the word at the end of ``line``."""
     text = line.split(" ")[-1]
-    return shell.complete(text, line, len(line) - len(text), len(line)).to_strings()
+    begidx, endidx = len(line) - len(text), len(line)
+    if CMD2_MAJOR >= 4:
+        return shell.complete(text, line, begidx, endidx).to_strings()
+    # cmd2 3: complete(text, state) reads readline's buffer, then asks _perform_completion.
+    stripped = line.lstrip()
+    offset = len(line) - len(stripped)
+    shell._perform_completion(text, stripped, begidx - offset, endidx - offset)
+    return tuple(sorted(match.rstrip() for match in shell.completion_matches))
 
 
 def test_prompt_is_arcsecond_at_a_terminal_and_empty_in_a_pipe() -> None:
