@@ -72,6 +72,17 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+Parser = Callable[[str, str], Any]
+
+
+def parse_int(value: Any, field_name: str) -> int:
+    """An integer; a 400 for ``field_name`` if it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise invalid(field_name, "A valid integer is required.") from None
+
+
 def parse_uuid(value: Any, field_name: str | None = None) -> str:
     """A canonical UUID string; a 400 for ``field_name`` (or a 404 without one) if malformed."""
     try:
@@ -170,6 +181,20 @@ class Context:
     def query(self, name: str) -> str | None:
         value = self.request.args.get(name)
         return value if value not in (None, "") else None
+
+    def filter(
+        self, where: list[str], args: list[Any], filters: dict[str, tuple[str, Parser | None]]
+    ) -> None:
+        """Add ``column = ?`` to ``where`` for each filter given in the query string.
+
+        ``filters`` maps a query parameter to its column and the parser of its value (called
+        with the value and the parameter's name; None keeps the text).
+        """
+        for param, (column, parse) in filters.items():
+            value = self.query(param)
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(parse(value, param) if parse else value)
 
     def paginate(
         self,

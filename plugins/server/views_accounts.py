@@ -60,7 +60,10 @@ class ObservingSites(Resource):
     name = "observingsites"
 
     def list(self, ctx: Context) -> Response:
-        return ctx.paginate(s.SITE_SELECT, [], [], "s.name, s.uuid", s.site)
+        where: list[str] = []
+        args: list[Any] = []
+        ctx.filter(where, args, {"name": ("s.name", None)})
+        return ctx.paginate(s.SITE_SELECT, where, args, "s.name, s.uuid", s.site)
 
     def retrieve(self, ctx: Context, uuid: str) -> Response:
         row = ctx.one_or_not_found(f"{s.SITE_SELECT} WHERE s.uuid = ?", (uuid,))
@@ -97,14 +100,7 @@ class Telescopes(Resource):
     def list(self, ctx: Context) -> Response:
         clause, params = visible_telescopes(ctx)
         where, args = [clause], list(params)
-        name = ctx.query("name")
-        if name is not None:
-            where.append("t.name = ?")
-            args.append(name)
-        site = ctx.query("observing_site")
-        if site is not None:
-            where.append("t.site = ?")
-            args.append(parse_uuid(site, "observing_site"))
+        ctx.filter(where, args, {"name": ("t.name", None), "observing_site": ("t.site", parse_uuid)})
         return ctx.paginate(s.TELESCOPE_SELECT, where, args, "t.name, t.uuid", s.telescope)
 
     def retrieve(self, ctx: Context, uuid: str) -> Response:

@@ -52,15 +52,11 @@ class DataFiles(Resource):
 
     def list(self, ctx: Context) -> Response:
         where, args = ["d.owner = ?"], [ctx.owner]
-        for name, column in (("dataset", "f.dataset"), ("night_log", "f.night_log")):
-            value = ctx.query(name)
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(parse_uuid(value, name))
-        file_name = ctx.query("file_name")
-        if file_name is not None:
-            where.append("f.file_name = ?")
-            args.append(file_name)
+        ctx.filter(where, args, {
+            "dataset": ("f.dataset", parse_uuid),
+            "night_log": ("f.night_log", parse_uuid),
+            "file_name": ("f.file_name", None),
+        })
         return ctx.paginate(s.DATAFILE_SELECT, where, args, "f.id", s.datafile)
 
     def retrieve(self, ctx: Context, file_id: int) -> Response:

@@ -43,14 +43,7 @@ class Datasets(Resource):
 
     def list(self, ctx: Context) -> Response:
         where, args = ["d.owner = ?"], [ctx.owner]
-        name = ctx.query("name")
-        if name is not None:
-            where.append("d.name = ?")
-            args.append(name)
-        telescope = ctx.query("telescope")
-        if telescope is not None:
-            where.append("d.telescope = ?")
-            args.append(parse_uuid(telescope, "telescope"))
+        ctx.filter(where, args, {"name": ("d.name", None), "telescope": ("d.telescope", parse_uuid)})
         return ctx.paginate(s.DATASET_SELECT, where, args, "d.created, d.uuid", s.dataset)
 
     def create(self, ctx: Context) -> Response:
@@ -134,10 +127,7 @@ class DataPackages(Resource):
 
     def list(self, ctx: Context) -> Response:
         where, args = ["p.owner = ?"], [ctx.owner]
-        name = ctx.query("name")
-        if name is not None:
-            where.append("p.name = ?")
-            args.append(name)
+        ctx.filter(where, args, {"name": ("p.name", None)})
         return ctx.paginate(s.DATAPACKAGE_SELECT, where, args, "p.created, p.uuid", s.datapackage)
 
     def _save(self, ctx: Context, uuid: str, data: dict[str, Any], creating: bool) -> None:

@@ -18,6 +18,7 @@ from .rest import (
     new_uuid,
     not_found,
     now,
+    parse_int,
     parse_uuid,
     read_json,
 )
@@ -60,15 +61,11 @@ class NightLogs(Resource):
 
     def list(self, ctx: Context) -> Response:
         where, args = ["n.owner = ?"], [ctx.owner]
-        date = ctx.query("date")
-        if date is not None:
-            where.append("n.date = ?")
-            args.append(parse_date(date))
-        for name, column in (("telescope", "n.telescope"), ("observing_site", "n.site")):
-            value = ctx.query(name)
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(parse_uuid(value, name))
+        ctx.filter(where, args, {
+            "date": ("n.date", parse_date),
+            "telescope": ("n.telescope", parse_uuid),
+            "observing_site": ("n.site", parse_uuid),
+        })
         return ctx.paginate(s.NIGHTLOG_SELECT, where, args, "n.date, n.uuid", s.nightlog)
 
     def retrieve(self, ctx: Context, uuid: str) -> Response:
@@ -132,17 +129,9 @@ class Frames(Resource):
 
     def list(self, ctx: Context) -> Response:
         where, args = ["d.owner = ?", "fr.category = ?"], [ctx.owner, self.category]
-        night_log = ctx.query("night_log")
-        if night_log is not None:
-            where.append("fr.night_log = ?")
-            args.append(parse_uuid(night_log, "night_log"))
-        datafile = ctx.query("datafile")
-        if datafile is not None:
-            try:
-                args.append(int(datafile))
-            except ValueError:
-                raise invalid("datafile", "A valid integer is required.") from None
-            where.append("fr.datafile = ?")
+        ctx.filter(where, args, {
+            "night_log": ("fr.night_log", parse_uuid), "datafile": ("fr.datafile", parse_int),
+        })
         return ctx.paginate(s.FRAME_SELECT, where, args, "fr.id", s.frame)
 
     def retrieve(self, ctx: Context, frame_id: int) -> Response:

@@ -103,6 +103,9 @@ def test_organisations_and_sites_and_telescopes(server, alice, bob, site):
                                    ["results"]]
     sites = api.get("observingsites/").json()["results"]
     found = next(s for s in sites if s["uuid"] == site["uuid"])
+    server.admin("addsite", "Elsewhere", "--longitude", "10", "--latitude", "10")
+    by_name = api.get("observingsites/", params={"name": "Pic du Midi"}).json()["results"]
+    assert [s["uuid"] for s in by_name] == [site["uuid"]]
     assert found["time_zone"] == "Europe/Paris" and found["longitude"] == pytest.approx(0.1426)
     assert {public["uuid"], mine["uuid"], theirs["uuid"]} <= set(found["telescopes"])
     visible = {t["uuid"] for t in api.get("telescopes/").json()["results"]}
