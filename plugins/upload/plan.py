@@ -82,15 +82,16 @@ def check_portal(api: Any, portal: str) -> dict[str, Any]:
     """The organisation ``portal``, after checking that the user is a member of it."""
     try:
         organisation = api.resource("organisations").read(portal)
-    except errors.NotFound:
-        raise errors.ArcsecondError(f"there is no portal {portal!r} on {api.profile.api_server}") \
-            from None
+    except errors.NotFound as exc:
+        raise errors.NotFound(
+            f"there is no portal {portal!r} on {api.profile.api_server}", exc.status_code, exc.payload
+        ) from None
     try:
         api.verify_portal(portal)
     except errors.HTTPError as exc:
         if exc.status_code >= 500:
             raise
-        raise errors.ArcsecondError(
+        raise type(exc)(
             f"{api.username} is not a member of portal {portal!r}: nothing was sent"
         ) from exc
     return dict(organisation)
@@ -100,7 +101,7 @@ def find_telescope(api: Any, name_or_uuid: str) -> dict[str, Any]:
     try:
         return dict(api.telescopes.find(name_or_uuid))
     except errors.NotFound as exc:
-        raise errors.ArcsecondError(f"{exc}: nothing was sent") from exc
+        raise errors.NotFound(f"{exc}: nothing was sent", exc.status_code, exc.payload) from exc
 
 
 def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
@@ -136,7 +137,7 @@ def find_dataset(api: Any, spec: str | None, folder: Path) -> DatasetTarget:
         try:
             record = api.datasets.read(text)
         except errors.NotFound as exc:
-            raise errors.ArcsecondError(f"{exc}: nothing was sent") from exc
+            raise errors.NotFound(f"{exc}: nothing was sent", exc.status_code, exc.payload) from exc
         return DatasetTarget(str(record.get("name") or text), str(record["uuid"]),
                              record.get("telescope"))
     matches = [item for item in api.datasets.list(name=text) if item.get("name") == text]

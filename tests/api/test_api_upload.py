@@ -93,7 +93,7 @@ def test_upload_into_an_existing_dataset_by_uuid_with_options(
 
 
 def test_upload_into_a_missing_uuid_sends_nothing(api: ArcsecondAPI, folder: Path) -> None:
-    with pytest.raises(errors.ArcsecondError, match=r"no dataset '0b9d7f3e-.*nothing was sent"):
+    with pytest.raises(errors.NotFound, match=r"no dataset '0b9d7f3e-.*nothing was sent"):
         api.upload(folder, dataset="0b9d7f3e-1a55-4e0c-9a53-7f0b7d6b6e11")
     assert list(api.datasets.list()) == []
 
