@@ -18,6 +18,7 @@ from cliff.interactive import InteractiveApp
 from cmd2.argparse_completer import ArgparseCompleter
 from cmd2.exceptions import CompletionError
 
+from arcsecond_core.cli.help import command_lines
 from arcsecond_core.config import config_dir
 
 PROMPT = "(arcsecond) "
@@ -79,6 +80,15 @@ class ArcsecondShell(InteractiveApp):
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
             self.parent_app.stdout = saved
+
+    def do_help(self, arg: Any) -> None:
+        if arg:
+            super().do_help(arg)
+            return
+        cmd2.Cmd.do_help(self, arg)
+        # The commands that load, aliases left out, as in 'arcsecond --help'.
+        names = [name for name, _description in command_lines(self.parent_app)]
+        self.print_topics(self.app_cmd_header, names, 15, 80)
 
     # -- completion ------------------------------------------------------------------------------
 

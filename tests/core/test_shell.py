@@ -78,6 +78,15 @@ def test_commands_run_and_unknown_ones_do_not_end_the_shell(tmp_path: Path) -> N
     assert "'no such thing' is not an arcsecond command" in err.getvalue()
 
 
+def test_help_lists_the_commands_that_load_and_not_the_aliases() -> None:
+    shell, out, _err = make_shell(io.StringIO("help\nquit\n"))
+    assert shell.run_loop() == 0
+    words = set(out.getvalue().split())
+    assert {"whoami", "quit", "history"} <= words
+    assert "datasets" not in words and "telescopes" not in words  # hidden aliases
+    assert "dataset" in words and "broken" not in words
+
+
 def run_shell(script: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [arcsecond_script(), *args], input=script, capture_output=True, text=True, timeout=60, cwd=cwd,
