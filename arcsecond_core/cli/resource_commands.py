@@ -28,6 +28,7 @@ from arcsecond_core.cli.base import (
     add_yes_option,
     display_value,
     open_in_browser,
+    positive_int,
     web_url,
 )
 from arcsecond_core.errors import NotFound, UsageError
@@ -172,11 +173,11 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
         for option in self.filters:
             option.add_to(parser, required=False)
         parser.add_argument(
-            "--limit", type=_positive_int, metavar="N", default=None,
+            "--limit", type=positive_int, metavar="N", default=None,
             help="Show at most N objects (default: all, page after page).",
         )
         parser.add_argument(
-            "--page-size", type=_positive_int, metavar="N", default=None,
+            "--page-size", type=positive_int, metavar="N", default=None,
             help=f"Ask the server for N objects per request (default: {self.page_size or 'its own'}, "
             f"at most {MAX_PAGE_SIZE}).",
         )
@@ -382,13 +383,3 @@ def to_row(record: dict[str, Any], columns: Iterable[str]) -> Row:
 
 def _normalize_column_name(name: str) -> str:
     return name.lower().strip().replace(" ", "_").replace("-", "_")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value

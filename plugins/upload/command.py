@@ -7,20 +7,10 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option
+from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
                    "action")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def _seconds(text: str) -> float:
@@ -76,9 +66,9 @@ class Upload(ArcsecondCommand):
         parser.add_argument("--dry-run", action="store_true",
                             help="Send nothing; list each file with its type, headers and "
                                  "night-log date.")
-        parser.add_argument("-j", "--jobs", type=_positive_int, default=4, metavar="N",
+        parser.add_argument("-j", "--jobs", type=positive_int, default=4, metavar="N",
                             help="Files sent at once (default: 4).")
-        parser.add_argument("--retries", type=_positive_int, default=10, metavar="N",
+        parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff (default: 10).")
         parser.add_argument("--verify", action="store_true",
