@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from arcsecond_core import errors
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import ArcsecondSession
@@ -173,16 +175,28 @@ class DataFiles(Resource):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle, response:
+                os.fchmod(handle.fileno(), _new_file_mode())  # not mkstemp's 0600
                 for chunk in response.iter_content(CHUNK_SIZE):
                     handle.write(chunk)
                     if progress is not None:
                         progress(len(chunk))
             os.replace(tmp_name, target)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+            if isinstance(exc, requests.exceptions.RequestException):
+                raise errors.ConnectionFailed(
+                    f"the download of data file {object_id} broke off: {exc}"
+                ) from exc
             raise
         return target
+
+
+def _new_file_mode() -> int:
+    """The permissions a new file gets under the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def is_already_exists(error: Exception) -> bool:

@@ -138,6 +138,14 @@ def display_value(value: Any) -> Any:
     return value
 
 
+def terminal_width(stream: Any) -> int:
+    """The width of the terminal ``stream`` writes to; 0 when unknown (a pty without a size)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def open_in_browser(url: str, stderr: Any) -> None:
     """Open ``url`` in the browser, and say which URL (useful where there is no browser)."""
     import webbrowser

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
+from arcsecond_core.cli.base import terminal_width
 from arcsecond_core.errors import ArcsecondError
 
 
@@ -42,23 +43,9 @@ def download(client: Any, record: dict[str, Any], target: Path, stderr: TextIO) 
     with tqdm(
         total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1024,
         desc=safe_file_name(record), file=stderr, disable=not interactive, leave=True,
-        ncols=None if _terminal_width(stderr) > 0 else 80,
+        ncols=None if terminal_width(stderr) > 0 else 80,
     ) as bar:
         path = client.download(record["id"], target, progress=bar.update)
-    _usual_mode(path)
     return path.stat().st_size
 
 
-def _terminal_width(stream: TextIO) -> int:
-    """The width of the terminal ``stream`` writes to; 0 when unknown (a terminal of no size)."""
-    try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):
-        return 0
-
-
-def _usual_mode(path: Path) -> None:
-    """Give the file the permissions of any new file (the temporary file it was is 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o666 & ~umask)

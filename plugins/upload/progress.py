@@ -4,9 +4,10 @@ quiet log lines (one per file, and one per retry)."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Any, TextIO
+
+from arcsecond_core.cli.base import terminal_width
 
 from .scan import LocalFile
 from .transfer import FAILED, UPLOADED, Outcome
@@ -90,14 +91,6 @@ class BarProgress:
 
     def close(self) -> None:
         self.bar.close()
-
-
-def terminal_width(stream: TextIO) -> int:
-    """The width of the terminal ``stream`` is on; 0 when unknown (a pty without a size)."""
-    try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):
-        return 0
 
 
 def describe(outcome: Outcome) -> str:

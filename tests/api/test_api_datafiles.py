@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +118,18 @@ def test_download(api: ArcsecondAPI, dataset: dict[str, Any], tmp_path: Path) ->
     assert target.read_bytes() == source.read_bytes()
     assert sum(received) == source.stat().st_size
     assert [p.name for p in target.parent.iterdir()] == ["copy.fits"]
+
+
+def test_a_download_gets_the_permissions_of_any_new_file(
+    api: ArcsecondAPI, dataset: dict[str, Any], tmp_path: Path
+) -> None:
+    record = api.datafiles.upload(write_fits(tmp_path / "mode.fits"), dataset["uuid"])
+    old = os.umask(0o022)
+    try:
+        target = api.datafiles.download(record["id"], tmp_path / "mode-copy.fits")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not the temporary file's 0600
 
 
 def test_download_of_a_missing_file_leaves_nothing(api: ArcsecondAPI, tmp_path: Path) -> None:

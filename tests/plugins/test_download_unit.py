@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -71,15 +70,6 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     download(FakeClient(), RECORD, tmp_path / "b.fits", terminal)
     shown = terminal.getvalue()
     assert "m31.fits" in shown and "100%" in shown and "3.00M" in shown
-
-
-def test_downloaded_file_gets_the_usual_permissions(tmp_path: Path) -> None:
-    old = os.umask(0o022)
-    try:
-        download(FakeClient(), RECORD, tmp_path / "a.fits", TTYOutput())
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE((tmp_path / "a.fits").stat().st_mode) == 0o644
 
 
 def test_command_modules_import_light() -> None:
