@@ -52,6 +52,11 @@ def method_not_allowed(method: str) -> ApiError:
     return detail(405, f'Method "{method}" not allowed.')
 
 
+def does_not_exist(pk: Any) -> str:
+    """DRF's message for a related object that is not there."""
+    return f'Invalid pk "{pk}" - object does not exist.'
+
+
 def invalid(field_name: str, message: str) -> ApiError:
     return ApiError(400, {field_name: [message]})
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from . import serializers as s
 from .db import Database
 from .resource import Resource
-from .rest import Context, forbidden, invalid, json_response, not_found, parse_uuid
+from .rest import Context, does_not_exist, forbidden, invalid, json_response, not_found, parse_uuid
 
 
 def profile_of(db: Database, username: str) -> dict[str, Any] | None:
@@ -90,7 +90,7 @@ def find_telescope(ctx: Context, value: Any, field_name: str = "telescope") -> s
     row = ctx.db.one(f"SELECT t.uuid FROM telescopes t WHERE t.uuid = ? AND {clause}",
                      [uuid, *params])
     if row is None:
-        raise invalid(field_name, f'Invalid pk "{uuid}" - object does not exist.')
+        raise invalid(field_name, does_not_exist(uuid))
     return str(row["uuid"])
 
 

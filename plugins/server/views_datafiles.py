@@ -20,6 +20,7 @@ from .rest import (
     ApiError,
     Context,
     detail,
+    does_not_exist,
     invalid,
     json_response,
     not_found,
@@ -94,7 +95,7 @@ class DataFiles(Resource):
                 (key, ctx.owner),
             )
             if not dataset:
-                errors["dataset"] = [f'Invalid pk "{raw.strip()}" - object does not exist.']
+                errors["dataset"] = [does_not_exist(raw.strip())]
         if upload.temp_path is None:
             errors["file"] = ["No file was submitted."]
         elif not upload.file_name:
@@ -173,7 +174,7 @@ class DataFiles(Resource):
                 log = parse_uuid(value, "night_log")
                 if ctx.db.one("SELECT 1 FROM nightlogs WHERE uuid = ? AND owner = ?",
                               (log, ctx.owner)) is None:
-                    raise invalid("night_log", f'Invalid pk "{log}" - object does not exist.')
+                    raise invalid("night_log", does_not_exist(log))
                 changes["night_log"] = log
         if changes:
             sets = ", ".join(f"{key} = ?" for key in changes)

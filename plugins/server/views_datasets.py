@@ -14,6 +14,7 @@ from .resource import Resource
 from .rest import (
     ApiError,
     Context,
+    does_not_exist,
     invalid,
     json_response,
     new_uuid,
@@ -111,7 +112,7 @@ def _owned_uuids(ctx: Context, data: dict[str, Any], field: str, table: str) -> 
         uuid = parse_uuid(value, field)
         if ctx.db.one(f"SELECT 1 FROM {table} WHERE uuid = ? AND owner = ?",
                       (uuid, ctx.owner)) is None:
-            raise invalid(field, f'Invalid pk "{uuid}" - object does not exist.')
+            raise invalid(field, does_not_exist(uuid))
         if uuid not in uuids:
             uuids.append(uuid)
     return uuids

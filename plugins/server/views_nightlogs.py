@@ -13,6 +13,7 @@ from .resource import Resource
 from .rest import (
     ApiError,
     Context,
+    does_not_exist,
     invalid,
     json_response,
     new_uuid,
@@ -47,7 +48,7 @@ def _site(ctx: Context, telescope: str | None, value: Any) -> str | None:
         return None
     uuid = parse_uuid(value, "observing_site")
     if ctx.db.one("SELECT 1 FROM sites WHERE uuid = ?", (uuid,)) is None:
-        raise invalid("observing_site", f'Invalid pk "{uuid}" - object does not exist.')
+        raise invalid("observing_site", does_not_exist(uuid))
     return uuid
 
 
