@@ -1,0 +1,15 @@
+"""The observing sites plugin: ``arcsecond observingsite ...`` and ``api.observingsites``."""
+
+from arcsecond_core.plugin import Plugin, ResourceSpec
+
+COMMANDS = "arcsecond_plugins.observingsites.commands"
+
+PLUGIN = Plugin(
+    name="observingsites",
+    description="Observing sites: list and show",
+    commands={
+        "observingsite list": f"{COMMANDS}:ListObservingSite",
+        "observingsite show": f"{COMMANDS}:ShowObservingSite",
+    },
+    resources={"observingsites": ResourceSpec("observingsites", singular="observing site")},
+)
