@@ -21,7 +21,7 @@ from .headers import Site, summarize
 from .ledger import Ledger
 from .progress import human_bytes
 from .report import Report
-from .scan import LocalFile, ScanResult, resolve_duplicates, scan
+from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
 from .transfer import FAILED, IGNORED, SKIPPED, Outcome, Progress, RetryPolicy, Transfer
 
 LOG = logging.getLogger("arcsecond.upload")
@@ -31,7 +31,8 @@ LOG = logging.getLogger("arcsecond.upload")
 class Options:
     """What to upload and how (the command line, or the keyword arguments of ``api.upload``)."""
 
-    folder: Path
+    #: The folders and files to upload (one path or several).
+    paths: Any
     dataset: str | None = None
     telescope: str | None = None
     tags: tuple[str, ...] = ()
@@ -40,9 +41,11 @@ class Options:
     rename_duplicates: bool = False
     retries: int = 10
     verify: bool = False
+    #: Replace a server copy whose content differs instead of reporting a conflict.
+    replace: bool = False
 
     def __post_init__(self) -> None:
-        self.folder = Path(self.folder)
+        self.paths = as_paths(self.paths)
         if self.jobs < 1:
             raise errors.UsageError("--jobs must be 1 or more")
         if self.retries < 1:
@@ -85,7 +88,7 @@ class Plan:
 
     def kind(self, item: LocalFile) -> Kind:
         if item.relative not in self.kinds:
-            self.kinds[item.relative] = classify(item.path)
+            self.kinds[item.relative] = classify(item.path, item.remote_name)
         return self.kinds[item.relative]
 
     def classify_all(self, threads: int = 8) -> None:
@@ -96,18 +99,19 @@ class Plan:
         if len(missing) < 2:
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for item, kind in zip(missing, pool.map(lambda f: classify(f.path), missing),
+            for item, kind in zip(missing, pool.map(lambda f: classify(f.path, f.remote_name), missing),
                                   strict=True):
                 self.kinds[item.relative] = kind
 
 
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the folder and ask the server what it has; sends nothing."""
-    scanned = scan(options.folder)
+    scanned = scan(options.paths)
     patiently = planning.patiently
     organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
         if api.portal else None
-    target = patiently(lambda: planning.find_dataset(api, options.dataset, options.folder))
+    target = patiently(lambda: planning.find_dataset(api, options.dataset,
+                                                         default_dataset_name(options.paths)))
     telescope = None
     if options.telescope:
         name = options.telescope
@@ -135,6 +139,14 @@ def prepare(api: Any, options: Options) -> Plan:
     remote = patiently(lambda: planning.remote_files(api, target.uuid))
     comparison = planning.compare(files, remote, entries)
     return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
+
+
+def default_dataset_name(paths: list[Path]) -> str | None:
+    """The dataset a run goes to without -d: the folder's name, or the folder of the one file."""
+    if len(paths) != 1:
+        return None
+    path = paths[0].resolve()
+    return path.name if path.is_dir() else path.parent.name
 
 
 def open_ledger(api: Any, dataset_uuid: str) -> Ledger:
@@ -191,7 +203,7 @@ def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
     rows = []
     for item in plan.files:
         kind = plan.kind(item)
-        headers = summarize(item.path, kind, plan.site)
+        headers = summarize(item.path, kind, plan.site, item.remote_name)
         decision = actions.get(item.relative)
         rows.append({
             "path": item.relative,

@@ -10,7 +10,6 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from arcsecond_core import errors
@@ -122,15 +121,17 @@ def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
     )
 
 
-def find_dataset(api: Any, spec: str | None, folder: Path) -> DatasetTarget:
-    """The dataset ``spec`` names (UUID or name); the folder's name when ``spec`` is empty.
+def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarget:
+    """The dataset ``spec`` names (UUID or name); ``default`` (the folder's name) without it.
 
     A UUID must exist; a name matching no dataset gives a target to create; a name matching
     two or more is an error.
     """
     if spec is not None and not spec.strip():
         raise errors.UsageError("the dataset name may not be blank")
-    text = spec.strip() if spec else folder.resolve().name
+    if not spec and default is None:
+        raise errors.UsageError("several paths go into one dataset: name it with -d DATASET")
+    text = spec.strip() if spec else str(default)
     if not text:
         raise errors.UsageError("cannot name a dataset after the root folder: pass -d DATASET")
     if is_uuid(text):
@@ -161,7 +162,7 @@ def create_dataset(api: Any, target: DatasetTarget, telescope: str | None) -> st
     try:
         record = api.datasets.create(**fields)
     except errors.ValidationError:
-        again = find_dataset(api, target.name, Path("."))
+        again = find_dataset(api, target.name, None)
         if not again.exists:
             raise
         record = {"uuid": again.uuid, "telescope": again.telescope}
