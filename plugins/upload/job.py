@@ -22,7 +22,16 @@ from .ledger import Ledger
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
-from .transfer import FAILED, IGNORED, SKIPPED, Outcome, Progress, RetryPolicy, Transfer
+from .transfer import (
+    CONFLICT,
+    FAILED,
+    IGNORED,
+    SKIPPED,
+    Outcome,
+    Progress,
+    RetryPolicy,
+    Transfer,
+)
 
 LOG = logging.getLogger("arcsecond.upload")
 
@@ -137,7 +146,7 @@ def prepare(api: Any, options: Options) -> Plan:
         entries = {}
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
     remote = patiently(lambda: planning.remote_files(api, target.uuid))
-    comparison = planning.compare(files, remote, entries)
+    comparison = planning.compare(files, remote, entries, replace=options.replace)
     return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
 
 
@@ -187,7 +196,11 @@ def summary_lines(plan: Plan) -> list[str]:
     ]
     if plan.comparison.conflicts:
         lines.append(f"conflicts: {len(plan.comparison.conflicts)} names already in the dataset "
-                     "with other content (not sent)")
+                     "with other content (not sent; --replace sends them instead)")
+    replacing = [d for d in plan.comparison.to_send if d.action == "replace"]
+    if replacing:
+        lines.append(f"replace:   {len(replacing)} server copies with other content, deleted "
+                     "before their file is sent")
     left = plan.scanned.problems
     if left or plan.scanned.hidden:
         reasons = Counter(problem.reason for problem in left)
@@ -199,7 +212,9 @@ def summary_lines(plan: Plan) -> list[str]:
 
 def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
     """Each file with its type, headers and night-log date, and what would happen to it."""
-    actions = {d.file.relative: d for d in plan.comparison.skipped + plan.comparison.conflicts}
+    comparison = plan.comparison
+    actions = {d.file.relative: d for d in comparison.skipped + comparison.conflicts
+               + comparison.to_send}
     rows = []
     for item in plan.files:
         kind = plan.kind(item)
@@ -216,7 +231,7 @@ def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
             "imagetyp": headers.imagetyp,
             "night_log": headers.night_log,
             "action": "send" if decision is None else decision.action,
-            "note": headers.error or (decision.reason if decision else None),
+            "note": headers.error or (decision.reason if decision and decision.reason else None),
         })
     return rows
 
@@ -233,7 +248,8 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
         outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
                                 datafile_id=remote.get("id"), note=decision.reason))
     outcomes.extend(
-        Outcome(d.file.relative, d.file.remote_name, FAILED, error=d.reason)
+        Outcome(d.file.relative, d.file.remote_name, CONFLICT,
+                datafile_id=(d.remote or {}).get("id"), error=d.reason)
         for d in plan.comparison.conflicts
     )
     return outcomes
@@ -257,6 +273,7 @@ def execute(
         for decision in plan.comparison.skipped:
             item, remote = decision.file, decision.remote or {}
             ledger.record(item.relative, item.remote_name, item.size, item.mtime_ns, "sent",
+                          sha256=decision.sha256 or remote.get("checksum"),
                           datafile_id=remote.get("id"))
         transfer = make_transfer(plan, ledger, uuid, progress, cancel)
         try:
@@ -277,9 +294,19 @@ def make_transfer(
     transfer = Transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
         policy=RetryPolicy(attempts=options.retries), verify=options.verify,
+        replace=options.replace,
+        replacing={d.file.relative: _int((d.remote or {}).get("id"))
+                   for d in plan.comparison.to_send if d.action == "replace"},
     )
     if progress is not None:
         transfer.progress = progress
     if cancel is not None:
         transfer.cancel = cancel
     return transfer
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

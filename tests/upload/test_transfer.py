@@ -11,6 +11,7 @@ from arcsecond_plugins.upload.ledger import Ledger
 from arcsecond_plugins.upload.scan import scan
 from arcsecond_plugins.upload.transfer import (
     CANCELLED,
+    CONFLICT,
     FAILED,
     SKIPPED,
     UPLOADED,
@@ -100,7 +101,8 @@ def test_already_there_from_elsewhere(tmp_path: Path, folder: Path) -> None:
                                 "size": 3, "checksum": "00"})
     outcomes = make(tmp_path, api, jobs=1).run(scan(folder).files)
     assert (outcomes[0].status, outcomes[0].datafile_id) == (SKIPPED, 50)
-    assert outcomes[1].status == FAILED and "different file" in str(outcomes[1].error)
+    assert (outcomes[1].status, outcomes[1].datafile_id) == (CONFLICT, 51)
+    assert "different file" in str(outcomes[1].error)
 
 
 def test_cancel_stops_pending_files(tmp_path: Path, folder: Path) -> None:
