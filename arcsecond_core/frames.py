@@ -146,7 +146,7 @@ def fits_layout(stream: IO[bytes], start: bytes = b"") -> FitsLayout:
     """Walk the HDUs up to the first that has data or an observation date.
 
     An fpack file (an empty primary HDU, then a compressed image HDU) is described by its second
-    HDU. Only headers are read; the data of an HDU without either is skipped.
+    HDU. Only headers are read: an HDU passed over has no data, so the next header follows it.
     """
     primary = raw_fits_header(stream, start, FITS_SIGNATURE)
     cards = structural_cards(primary)
@@ -154,7 +154,6 @@ def fits_layout(stream: IO[bytes], start: bytes = b"") -> FitsLayout:
         return FitsLayout(primary)
     try:
         for _ in range(MAX_HDUS):
-            skip(stream, data_size(cards))
             raw = raw_fits_header(stream, b"", EXTENSION_SIGNATURE)
             cards = structural_cards(raw)
             if _describes_frame(cards):
@@ -214,20 +213,6 @@ def _describes_frame(cards: dict[str, str]) -> bool:
     except ValueError:
         has_data = False
     return has_data or any(key in cards for key in (*DATE_KEYS, *MJD_KEYS))
-
-
-def skip(stream: IO[bytes], size: int) -> None:
-    """Move ``size`` bytes forward in a stream (seeking where it can)."""
-    if size <= 0:
-        return
-    if stream.seekable():
-        stream.seek(size, os.SEEK_CUR)
-        return
-    while size > 0:
-        piece = stream.read(min(size, 1024 * 1024))
-        if not piece:
-            return
-        size -= len(piece)
 
 
 def parse_fits_header(raw: bytes) -> dict[str, Any]:
