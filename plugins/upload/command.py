@@ -10,7 +10,7 @@ from typing import Any
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
-                   "action")
+                   "action", "note")
 
 
 def _seconds(text: str) -> float:
