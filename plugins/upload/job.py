@@ -108,19 +108,19 @@ class Plan:
         if len(missing) < 2:
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for item, kind in zip(missing, pool.map(lambda f: classify(f.path, f.remote_name), missing),
-                                  strict=True):
+            kinds = pool.map(lambda f: classify(f.path, f.remote_name), missing)
+            for item, kind in zip(missing, kinds, strict=True):
                 self.kinds[item.relative] = kind
 
 
 def prepare(api: Any, options: Options) -> Plan:
-    """Scan the folder and ask the server what it has; sends nothing."""
+    """Scan the paths and ask the server what it has; sends nothing."""
     scanned = scan(options.paths)
     patiently = planning.patiently
     organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
         if api.portal else None
-    target = patiently(lambda: planning.find_dataset(api, options.dataset,
-                                                         default_dataset_name(options.paths)))
+    default_name = default_dataset_name(options.paths)
+    target = patiently(lambda: planning.find_dataset(api, options.dataset, default_name))
     telescope = None
     if options.telescope:
         name = options.telescope
@@ -295,7 +295,7 @@ def make_transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
         policy=RetryPolicy(attempts=options.retries), verify=options.verify,
         replace=options.replace,
-        replacing={d.file.relative: _int((d.remote or {}).get("id"))
+        replacing={d.file.relative: (d.remote or {}).get("id")
                    for d in plan.comparison.to_send if d.action == "replace"},
     )
     if progress is not None:
@@ -303,10 +303,3 @@ def make_transfer(
     if cancel is not None:
         transfer.cancel = cancel
     return transfer
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -212,7 +212,7 @@ class Transfer:
             except errors.ValidationError as exc:
                 self.progress.advance(-sent[0])
                 if is_already_exists(exc):
-                    return self._already_there(item, size, mtime_ns, attempt, exc, digest)
+                    return self._already_there(item, size, mtime_ns, attempt, exc)
                 return self._failed(item, _message(exc), attempt)
             except (*TRANSIENT, FileChanged) as exc:
                 self.progress.advance(-sent[0])
@@ -245,7 +245,7 @@ class Transfer:
         return outcome
 
     def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int,
-                       refusal: errors.HTTPError, digest: Any = None) -> Outcome:
+                       refusal: errors.HTTPError) -> Outcome:
         """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
         try:
             copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name))
@@ -264,12 +264,11 @@ class Transfer:
             return outcome
         checksum = None
         if same_content(copy, size, None) and copy.get("checksum"):
-            checksum = digest.hexdigest() if digest is not None else sha256_of(item.path)
+            checksum = sha256_of(item.path)
         if not same_content(copy, size, checksum):
-            outcome = Outcome(item.relative, item.remote_name, CONFLICT,
-                              datafile_id=_int(copy.get("id")), attempts=attempt,
-                              error=different_file(item, copy))
-            return outcome
+            return Outcome(item.relative, item.remote_name, CONFLICT,
+                           datafile_id=_int(copy.get("id")), attempts=attempt,
+                           error=different_file(item, copy))
         file_id = _int(copy.get("id"))
         self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
                            sha256=checksum, datafile_id=file_id)
