@@ -67,37 +67,62 @@ def inspect(path: str | os.PathLike[str], file_name: str | None = None,
     """Type, compression and (with ``headers``) the headers of the file at ``path``, which the
     server knows as ``file_name`` (default: its base name); never raises for broken content."""
     name = file_name if file_name is not None else os.path.basename(os.fspath(path))
+    content = _Content(name)
     try:
         with open(path, "rb") as handle:
-            compression = frames.compression_of(handle.read(frames.PROBE_BYTES))
+            start = frames.read_exactly(handle, frames.PROBE_BYTES)
+            content.compression = frames.compression_of(start)
+            if content.compression is None:  # the common case: one open, one read
+                content.read(handle, start, headers)
     except OSError as exc:
         return FileInfo(file_type_by_name(name, content_type), None,
                         error=f"cannot read ({exc.strerror or exc})")
-    inner = frames.inner_name(name, compression)
-    file_type, values, error = "other", None, None
-    try:
-        with frames.opened(path, compression, name) as (stream, inner):
-            start = frames.read_exactly(stream, frames.PROBE_BYTES)
-            file_type = frames.content_type(start)
-            if file_type == "fits":
-                layout = frames.fits_layout(stream, start)
-                if layout.tile_compressed and compression is None:
-                    compression = "fpack"
-                if headers:
-                    values = frames.parse_fits_header(layout.primary)
-                    if layout.frame is not None:
-                        values.update(frames.parse_fits_header(layout.frame))
-            elif file_type == "xisf" and headers:
-                values = frames.read_xisf_header(stream, start)
-    except Exception as exc:  # zlib, bz2, zip, astropy and XML all have errors of their own
-        error = f"unreadable ({_reason(exc)})"
-    if file_type == "other":
-        file_type = file_type_by_name(inner, content_type)
-        if file_type == "fits" and compression is None and extension_of(inner) == "fz":
-            compression = "fpack"
-        if file_type != "other" and error is None:
-            error = f"unreadable (not {'a FITS' if file_type == 'fits' else 'an XISF'} file)"
-    return FileInfo(file_type, compression, values, error)
+    except Exception as exc:  # astropy and XML have errors of their own
+        content.error = f"unreadable ({_reason(exc)})"
+    if content.compression is not None:
+        content.inner = frames.inner_name(name, content.compression)
+        try:
+            with frames.opened(path, content.compression, name) as (stream, content.inner):
+                content.read(stream, frames.read_exactly(stream, frames.PROBE_BYTES), headers)
+        except Exception as exc:  # zlib, bz2 and zip too
+            content.error = f"unreadable ({_reason(exc)})"
+    return content.described(content_type)
+
+
+class _Content:
+    """What reading a file's (decompressed) content found."""
+
+    def __init__(self, name: str) -> None:
+        self.inner = name
+        self.compression: str | None = None
+        self.file_type = "other"
+        self.headers: dict[str, Any] | None = None
+        self.error: str | None = None
+
+    def read(self, stream: Any, start: bytes, headers: bool) -> None:
+        self.file_type = frames.content_type(start)
+        if self.file_type == "fits":
+            layout = frames.fits_layout(stream, start)
+            if layout.tile_compressed and self.compression is None:
+                self.compression = "fpack"
+            if headers:
+                values = frames.parse_fits_header(layout.primary)
+                if layout.frame is not None:
+                    values.update(frames.parse_fits_header(layout.frame))
+                self.headers = values
+        elif self.file_type == "xisf" and headers:
+            self.headers = frames.read_xisf_header(stream, start)
+
+    def described(self, content_type: str | None) -> FileInfo:
+        """The FileInfo, the extension deciding when the content said nothing."""
+        file_type, compression, error = self.file_type, self.compression, self.error
+        if file_type == "other":
+            file_type = file_type_by_name(self.inner, content_type)
+            if file_type == "fits" and compression is None and extension_of(self.inner) == "fz":
+                compression = "fpack"
+            if file_type != "other" and error is None:
+                error = f"unreadable (not {'a FITS' if file_type == 'fits' else 'an XISF'} file)"
+        return FileInfo(file_type, compression, self.headers, error)
 
 
 def _reason(exc: BaseException) -> str:

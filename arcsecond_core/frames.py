@@ -41,6 +41,7 @@ XISF_PROPERTIES = {
     "Instrument:Filter:Name": "FILTER",
     "Instrument:ExposureTime": "EXPTIME",
 }
+STRUCTURAL_KEYS = frozenset({"BITPIX", "PCOUNT", "GCOUNT", "ZIMAGE", *DATE_KEYS, *MJD_KEYS})
 MJD_EPOCH = dt.datetime(1858, 11, 17, tzinfo=dt.timezone.utc)
 _ISO_DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?"
@@ -174,23 +175,34 @@ def raw_fits_header(stream: IO[bytes], start: bytes, signature: bytes) -> bytes:
         if len(block) < FITS_BLOCK:
             raise ValueError("truncated FITS header")
         data.extend(block)
-        if any(block[i : i + 8] == b"END     " for i in range(0, FITS_BLOCK, FITS_CARD)):
+        if _has_end_card(block):
             return bytes(data)
         if len(data) >= MAX_HEADER_BYTES:
             raise ValueError("FITS header without END")
         block = read_exactly(stream, FITS_BLOCK)
 
 
+def _has_end_card(block: bytes) -> bool:
+    position = block.find(b"END     ")
+    while position != -1:
+        if position % FITS_CARD == 0:
+            return True
+        position = block.find(b"END     ", position + 1)
+    return False
+
+
 def structural_cards(raw: bytes) -> dict[str, str]:
-    """Keyword -> value text of the cards of a raw header, read without astropy."""
+    """Keyword -> value text of the cards that give a header's layout and date (NAXISn, BITPIX,
+    PCOUNT, GCOUNT, ZIMAGE, the date keywords), read without astropy."""
     cards: dict[str, str] = {}
-    for i in range(0, len(raw), FITS_CARD):
-        card = raw[i : i + FITS_CARD].decode("ascii", "replace")
-        keyword = card[:8].strip()
+    text = raw.decode("ascii", "replace")
+    for i in range(0, len(text), FITS_CARD):
+        keyword = text[i : i + 8].rstrip()
         if keyword == "END":
             break
-        if card[8:10] == "= " and keyword not in cards:
-            cards[keyword] = card[10:].split("/", 1)[0].strip()
+        wanted = keyword in STRUCTURAL_KEYS or keyword.startswith("NAXIS")
+        if wanted and text[i + 8 : i + 10] == "= " and keyword not in cards:
+            cards[keyword] = text[i + 10 : i + FITS_CARD].split("/", 1)[0].strip()
     return cards
 
 
