@@ -88,7 +88,7 @@ class ArcsecondAPI:
         key_type: str = "access",
         config: Config | None = None,
         timeout: float | None = None,
-        retries: int = 5,
+        retries: int = 8,
         pool_size: int = 10,
     ) -> None:
         if key_type not in KEY_TYPES:

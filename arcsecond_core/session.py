@@ -110,7 +110,7 @@ class ArcsecondSession:
         key: str | None = None,
         portal: str | None = None,
         timeout: float | None = None,
-        retries: int = 5,
+        retries: int = 8,
         backoff_factor: float = 0.5,
         pool_size: int = 10,
     ) -> None:
