@@ -69,11 +69,11 @@ def main() -> None:
                 page_url = server.endpoint(f"datasets/{dataset}/")
                 json_url = server.endpoint(f"datafiles/?dataset={dataset}&page_size=1000")
 
-                def page(url: str = page_url) -> None:
+                def page(url: str = page_url, size: int = size) -> None:
                     answer = session.get(url, headers=HTML, timeout=60)
                     assert answer.status_code == 200 and answer.text.count("<tr data-id=") == size
 
-                def listing(url: str = json_url) -> None:
+                def listing(url: str = json_url, size: int = size) -> None:
                     assert len(session.get(url, timeout=60).json()["results"]) == size
 
                 html_s, json_s = median_seconds(page, REPEAT), median_seconds(listing, REPEAT)

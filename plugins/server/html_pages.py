@@ -48,10 +48,13 @@ def dataset(page: Page, data: dict[str, Any]) -> dict[str, Any]:
     rows = [{"file": f, "frame": frames.get(f["id"]),
              "night": page.label("night_log", f["night_log"]) if f.get("night_log") else None}
             for f in files]
+    dates = sorted(f["date_obs"] for f in files if f.get("date_obs"))
     return {
         "files": rows, "files_count": answer.get("count", len(rows)), "files_page": number,
         "files_pages": max(1, -(-int(answer.get("count", 0)) // MAX_PAGE_SIZE)),
         "total_size": sum(f.get("size") or 0 for f in files),
+        "first_obs": dates[0] if dates else None, "last_obs": dates[-1] if dates else None,
+        "nights_count": len({f["night_log"] for f in files if f.get("night_log")}),
     }
 
 
