@@ -40,6 +40,8 @@ ID_FIELDS = {
 NAME_FIELDS = ("name", "title", "file_name", "date", "target_name", "username", "subdomain")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_FETCH_PAGES = 50
+#: Related objects a page looks up for their names; past that it shows their identifiers.
+MAX_LABELS = 50
 
 
 def id_field(resource: str, row: dict[str, Any]) -> str | None:
@@ -156,6 +158,8 @@ class Page:
         if resource is None or value in (None, ""):
             return str(value)
         if key not in self.labels:
+            if len(self.labels) >= MAX_LABELS:
+                return str(value)
             found = self.fetch_one(resource, value)
             self.labels[key] = title_of(found, str(value)) if found else str(value)
         return self.labels[key]

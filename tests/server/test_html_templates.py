@@ -135,3 +135,23 @@ def test_sign_in_by_password_once_accounts_have_one(app: ArcsecondApp) -> None:
         client.get("/web/sign-out/")
     swapped = client.post("/web/sign-in/", data={"username": "ada", "password": "battery staple"})
     assert swapped.status_code == 400
+
+
+def test_a_page_looks_up_a_bounded_number_of_related_names(app: ArcsecondApp) -> None:
+    from arcsecond_plugins.server.html_context import MAX_LABELS
+    from arcsecond_plugins.server.rest import Identity
+
+    admin.add_user(app.db, "ada")
+    client = Client(app)
+    key = admin.user_keys(app.db, "ada")["access_key"]
+    headers = {"X-Arcsecond-API-Authorization": f"Key {key}"}
+    names = [f"set {i}" for i in range(MAX_LABELS + 5)]
+    uuids = [client.post("/datasets/", json={"name": n}, headers=headers).get_json()["uuid"]
+             for n in names]
+    page = Page(app, Request(EnvironBuilder(path="/datafiles/").get_environ()), Identity("ada", "access"))
+    shown = [page.label("dataset", uuid) for uuid in uuids]
+    assert shown[:MAX_LABELS] == names[:MAX_LABELS]  # looked up through the API, as ada
+    assert shown[MAX_LABELS:] == uuids[MAX_LABELS:]  # past the budget: the identifiers
+    assert len(page.labels) == MAX_LABELS
+    stranger = Page(app, page.request, Identity("nobody", "access"))
+    assert stranger.label("dataset", uuids[0]) == uuids[0]  # another user's names stay hidden
