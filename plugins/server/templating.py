@@ -46,6 +46,14 @@ def clip(value: Any, length: int = 24) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def singular(resource: str) -> str:
+    """A resource's name for one of its objects: ``datafiles`` -> ``Data file``."""
+    text = label(resource)
+    if text.endswith("ies"):
+        return text[:-3] + "y"
+    return text[:-1] if text.endswith("s") else text
+
+
 def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -87,7 +95,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(human_size=human_size, when=when, pretty_json=pretty_json,
-                       quantity=quantity, label=label, short=short, clip=clip)
+                       quantity=quantity, label=label, short=short, clip=clip,
+                       singular=singular)
     return env
 
 

@@ -66,7 +66,7 @@ def test_an_object_page_shows_coordinates_aliases_and_types(app: ArcsecondApp) -
                   data=HD_5980, title="HD 5980", resource="objects")
     text = visible(page)
     for shown in ("HD 5980", "15.8125", "-72.8322", "ICRS", "2451545", "01:03:15.0", "-72:49:56",
-                  "Tucana", "Sk 78", "WR*", "EB*", "11.31 ± 0.02", "2003AJ....125.1330H", "HD 5980 b"):
+                  "Tucana", "Sk 78", "WR*", "EB*", "11.31 ± 0.02 mag", "2003AJ....125.1330H", "HD 5980 b"):
         assert shown in text, shown
     assert '<a href="https://simbad.example/Sk78" rel="noopener noreferrer">Sk 78</a>' in page
     assert "<b>AzV" not in page and "&lt;b&gt;AzV 229&lt;/b&gt;" in page
