@@ -115,3 +115,13 @@ def test_open_opens_the_object_page(world: World, tmp_path: Path) -> None:
     proc = world.client.run("telescope", "list", "--open", "-f", "json", env=env)
     assert proc.returncode == 0, proc.stderr
     assert opened.read_text().split()[-1] == f"{world.client.url}/telescopes/"
+    # In a portal, the page of the portal's object: the file, its dataset's name, its night.
+    portal_file = world.files["portal"]["id"]
+    proc = world.client.run("datafile", "show", str(portal_file), "-p", world.portal, "--open",
+                            "-f", "json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    url = f"{world.client.url}/{world.portal}/datafiles/{portal_file}/"
+    assert opened.read_text().split()[-1] == url
+    page = requests.get(url, headers={**key, "Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and "p-light.fits" in page.text
+    assert f'href="/{world.portal}/datasets/{world.datasets["portal-m31"]["uuid"]}/"' in page.text
