@@ -114,9 +114,9 @@ class BrowserViews:
         data = json.loads(response.get_data())
         if endpoint == "root":
             return self.home(page)
-        if endpoint == "list":
+        if endpoint == "list" and isinstance(data, dict) and "results" in data:
             return self.list_page(page, data)
-        return self.detail_page(page, data)
+        return self.detail_page(page, data if isinstance(data, dict) else {"answer": data})
 
     def detail_page(self, page: Page, data: dict[str, Any]) -> Response:
         resource = page.resource or ""
