@@ -16,5 +16,5 @@ PLUGIN = Plugin(
         "server demo": f"{COMMANDS}:Demo",
     },
     extra="server",
-    requires=("werkzeug",),
+    requires=("werkzeug", "jinja2"),
 )
