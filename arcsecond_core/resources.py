@@ -67,7 +67,7 @@ class Resource:
     def read(self, object_id: Any) -> Record:
         """One object by its identifier; NotFound if there is none."""
         try:
-            return self.session.get(self._detail(object_id), portal=self.portal_scoped)
+            return self.session.get_object(self._detail(object_id), portal=self.portal_scoped)
         except errors.NotFound as exc:
             raise errors.NotFound(
                 f"no {self.singular} {object_id!r} on {self.session.base_url}"
@@ -77,11 +77,14 @@ class Resource:
             ) from exc
 
     def create(self, **fields: Any) -> Record:
-        return self.session.post(self.path, json=fields, portal=self.portal_scoped)
+        response = self.session.request("POST", self.path, json=fields, portal=self.portal_scoped)
+        return self.session.expect_object(response)
 
     def update(self, object_id: Any, **fields: Any) -> Record:
         """A partial update (PATCH) of the given fields."""
-        return self.session.patch(self._detail(object_id), json=fields, portal=self.portal_scoped)
+        response = self.session.request("PATCH", self._detail(object_id), json=fields,
+                                        portal=self.portal_scoped)
+        return self.session.expect_object(response)
 
     def delete(self, object_id: Any) -> None:
         self.session.delete(self._detail(object_id), portal=self.portal_scoped)

@@ -54,8 +54,7 @@ class Report:
             where += f" ({self.dataset_uuid})"
         text = ", ".join(parts) or "nothing to do"
         size = f" ({human_bytes(self.uploaded_bytes)} sent)" if counts[UPLOADED] else ""
-        prefix = "interrupted: " if self.interrupted else ""
-        return f"{prefix}{text}{size}{where}"
+        return f"{text}{size}{where}"
 
 
 def write_json(stream: TextIO, rows: Sequence[dict[str, Any]]) -> None:
@@ -87,7 +86,9 @@ def write_report(stream: TextIO, report: Report, formatter: str) -> None:
     if formatter == "json":
         write_json(stream, report.files())
         return
-    attention = [o.as_dict() for o in report.outcomes if o.status in (FAILED, CANCELLED)]
+    # After an interrupt the files never started are many and say nothing: the headline counts them.
+    shown = (FAILED,) if report.interrupted else (FAILED, CANCELLED)
+    attention = [o.as_dict() for o in report.outcomes if o.status in shown]
     if attention:
         write_table(stream, ("path", "status", "error"), attention)
     stream.write(report.headline() + "\n")
