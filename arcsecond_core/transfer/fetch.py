@@ -96,10 +96,12 @@ def fetch_once(
     portal: bool = True,
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
+    overwrite: bool = True,
 ) -> Fetched:
     """One attempt at data file ``remote`` into ``target``, resuming a partial file if there is
     one. Raises FetchCancelled, ChecksumMismatch, or the ``errors`` family (ConnectionFailed when
-    the stream broke off: the partial file stays for the next attempt)."""
+    the stream broke off: the partial file stays for the next attempt). Without ``overwrite`` a
+    file that appeared at ``target`` meanwhile is left alone (ArcsecondError)."""
     part = partial_path(target, remote.file_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     offset = part.stat().st_size if part.exists() else 0
@@ -128,6 +130,8 @@ def fetch_once(
         part.unlink(missing_ok=True)
         raise ChecksumMismatch(problem, resumed=offset > 0)
     _sync(part)
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise errors.ArcsecondError(f"conflict: {target} appeared meanwhile and was left alone")
     os.replace(part, target)
     _sync_folder(target.parent)
     return Fetched(target, received, offset, checksum)
@@ -204,16 +208,23 @@ def _mismatch(remote: Remote, size: int, checksum: str) -> str | None:
     return None
 
 
-def _hash_prefix(part: Path, size: int) -> Any:
+def sha256_of(path: str | os.PathLike[str], size: int | None = None) -> str:
+    """The sha256 of a file (of its first ``size`` bytes when given), read block by block."""
+    return _hash_prefix(Path(path), size).hexdigest()
+
+
+def _hash_prefix(part: Path, size: int | None) -> Any:
     digest = hashlib.sha256()
-    if size:
-        with part.open("rb") as handle:
-            left = size
-            while left > 0:
-                block = handle.read(min(BLOCK, left))
-                if not block:
-                    break
-                digest.update(block)
+    if size == 0:
+        return digest
+    with part.open("rb") as handle:
+        left = size
+        while left is None or left > 0:
+            block = handle.read(BLOCK if left is None else min(BLOCK, left))
+            if not block:
+                break
+            digest.update(block)
+            if left is not None:
                 left -= len(block)
     return digest
 
