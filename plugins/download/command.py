@@ -31,8 +31,8 @@ class Download(ArcsecondCommand):
                            help="Download a data package's datasets and night logs (name or "
                                 "UUID), one folder per dataset.")
         parser.add_argument("--pattern", metavar="GLOB", action="append", default=None,
-                            help="Only the files whose name matches GLOB (repeatable; e.g. "
-                                 "'*.fits').")
+                            help="Only the files whose name matches the shell-style pattern "
+                                 "GLOB (repeatable).")
         parser.add_argument("--overwrite", action="store_true",
                             help="Replace local files that differ from the server's copy "
                                  "(by default they are reported as conflicts and kept).")
