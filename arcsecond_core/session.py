@@ -247,11 +247,6 @@ class ArcsecondSession:
     def delete(self, path: str, **kwargs: Any) -> None:
         self.request("DELETE", path, **kwargs)
 
-    def get_object(self, path: str, params: Mapping[str, Any] | None = None,
-                   **kwargs: Any) -> dict[str, Any]:
-        """GET one JSON object (UnexpectedAnswer for anything else)."""
-        return self.expect_object(self.request("GET", path, params=params, **kwargs))
-
     def expect_object(self, response: requests.Response) -> dict[str, Any]:
         """The JSON object of ``response`` (UnexpectedAnswer for anything else)."""
         return answers.expect_object(self.json(response), self.base_url, _where(response))

@@ -85,9 +85,15 @@ class Upload(ArcsecondCommand):
         )
         if parsed_args.watch and parsed_args.dry_run:
             raise UsageError("--watch and --dry-run cannot be used together")
-        # Ctrl-C and SIGTERM only set an event from here on; every phase looks at it.
-        with Interrupts() as interrupts:
+        # Ctrl-C and SIGTERM only set an event from here on; every phase looks at it. A one-shot
+        # run keeps the handlers until the process ends: a signal after the report changes
+        # nothing (the shell gets its own handlers back).
+        interrupts = Interrupts().__enter__()
+        try:
             return self._upload(options, parsed_args, interrupts)
+        finally:
+            if self.app.interactive_mode:
+                interrupts.restore()
 
     def _upload(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> int:
         from .job import dry_run_rows, execute, prepare, summary_lines
@@ -153,4 +159,5 @@ class Upload(ArcsecondCommand):
 
     def _finish(self, report: Any, formatter: str, write_report: Any) -> int:
         write_report(self.app.stdout, report, formatter)
+        self.app.stdout.flush()  # out before anything else can happen to the process
         return 0 if report.ok else 1

@@ -87,6 +87,9 @@ DATASET = {"uuid": "5d3c2a4e-7f0b-4c4f-9a8e-2f1d0c9b8a71", "name": "M31", "teles
         (("whoami",), {"username": "alice", "memberships": [{"organisation": "x"}]},
          "'organisation' should be an object"),
         (("dataset", "create", "--name", "M31"), ["created"], "expected an object, got a list"),
+        (("dataset", "show", DATASET["uuid"]), {"name": "M31"}, "a dataset without its 'uuid'"),
+        (("datafile", "list", "--dataset", "M31"), {"results": [{"name": "M31"}]},
+         "a dataset without its 'uuid'"),
     ],
 )
 def test_json_of_the_wrong_shape_is_one_clear_line(
