@@ -208,3 +208,15 @@ def test_python_api_returns_the_same_report(arcsecond_client: Any, tmp_path: Pat
         assert [row["action"] for row in rows] == ["download"] * 3
     assert not (tmp_path / "elsewhere").exists()
     assert partial_files(tmp_path) == []
+
+
+def test_inside_a_portal(arcsecond_server: Any, arcsecond_client: Any, tmp_path: Path) -> None:
+    portal = f"obs-{arcsecond_client.username}"
+    arcsecond_server.admin("addportal", portal, "--member", f"{arcsecond_client.username}:admin")
+    sent = random_files(tmp_path / "sent", 2, 10_000)
+    upload(arcsecond_client, tmp_path / "sent", "shared", "-p", portal)
+    # The user's own datasets hold no "shared": the portal's does.
+    assert download(arcsecond_client, "shared", str(tmp_path / "mine")).returncode == 1
+    proc = download(arcsecond_client, "shared", str(tmp_path / "here"), "-p", portal)
+    assert proc.returncode == 0, proc.stderr
+    assert on_disk(tmp_path / "here") == sent
