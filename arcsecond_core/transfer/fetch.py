@@ -108,7 +108,7 @@ def fetch_once(
     if remote.size is not None and offset > remote.size:
         offset = _truncate(part)
     digest = _hash_prefix(part, offset)
-    received = 0
+    received, synced = 0, False
     if remote.size is None or offset < remote.size or remote.size == 0:
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         try:
@@ -123,13 +123,15 @@ def fetch_once(
                                        transfer=True)
         offset, digest = _position(response, part, offset, digest)
         received = _stream(response, part, digest, progress, cancel, url_path)
+        synced = True
     size = offset + received
     checksum = digest.hexdigest()
     problem = _mismatch(remote, size, checksum)
     if problem:
         part.unlink(missing_ok=True)
         raise ChecksumMismatch(problem, resumed=offset > 0)
-    _sync(part)
+    if not synced:
+        _sync(part)
     if not overwrite and (target.exists() or target.is_symlink()):
         raise errors.ArcsecondError(f"conflict: {target} appeared meanwhile and was left alone")
     os.replace(part, target)
@@ -183,7 +185,7 @@ def _position(response: requests.Response, part: Path, offset: int,
 def _stream(response: requests.Response, part: Path, digest: Any,
             progress: Callable[[int], None] | None, cancel: threading.Event | None,
             what: str) -> int:
-    """Append the body to ``part``; the number of bytes written."""
+    """Append the body to ``part`` and fsync it; the number of bytes written."""
     received = 0
     with response, part.open("ab") as handle:
         try:
@@ -197,6 +199,8 @@ def _stream(response: requests.Response, part: Path, digest: Any,
                     progress(len(chunk))
         except requests.exceptions.RequestException as exc:
             raise errors.ConnectionFailed(f"the download of {what} broke off: {exc}") from exc
+        handle.flush()
+        os.fsync(handle.fileno())
     return received
 
 
