@@ -175,6 +175,7 @@ def _position(response: requests.Response, part: Path, offset: int,
         if match and int(match.group(1)) == offset:
             return offset, digest
         response.close()
+        _truncate(part)  # the next attempt asks for the whole file
         raise errors.ConnectionFailed(
             f"the server answered a range request with {response.headers.get('Content-Range')!r}")
     if offset:

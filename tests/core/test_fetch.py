@@ -128,3 +128,20 @@ def test_without_overwrite_a_file_that_appeared_meanwhile_stays(tmp_path: Path) 
     with scripted_server(ranged(DATA)) as server, conflict:
         fetch_once(session(server.url), PATH, target, REMOTE, overwrite=False)
     assert target.read_bytes() == b"mine"
+
+
+def test_a_wrong_content_range_is_never_appended(tmp_path: Path) -> None:
+    """A 206 starting elsewhere than asked: nothing appended, the next attempt asks for all."""
+    target = tmp_path / "a.fits"
+    partial_path(target, 7).write_bytes(DATA[:1000])
+
+    def respond(request: Seen) -> Answer:
+        if "Range" in request.headers:
+            return Answer(206, raw=DATA, headers={
+                "Content-Range": f"bytes 0-{len(DATA) - 1}/{len(DATA)}"})
+        return Answer(200, raw=DATA)
+
+    with scripted_server(respond) as server:
+        fetch(session(server.url), PATH, target, REMOTE, policy=Backoff(3, 0.01, 0.01))
+        assert [s.headers.get("Range") for s in server.seen] == ["bytes=1000-", None]
+    assert target.read_bytes() == DATA
