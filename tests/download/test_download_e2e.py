@@ -220,3 +220,17 @@ def test_inside_a_portal(arcsecond_server: Any, arcsecond_client: Any, tmp_path:
     proc = download(arcsecond_client, "shared", str(tmp_path / "here"), "-p", portal)
     assert proc.returncode == 0, proc.stderr
     assert on_disk(tmp_path / "here") == sent
+
+
+def test_a_terminal_shows_the_same_progress_bar_as_upload(arcsecond_client: Any, tmp_path: Path) -> None:
+    from ..plugins.conftest import run_on_terminal
+
+    random_files(tmp_path / "sent", 3, 200_000)
+    upload(arcsecond_client, tmp_path / "sent", "on-a-terminal")
+    code, out, screen = run_on_terminal(arcsecond_client, "download", "on-a-terminal",
+                                        str(tmp_path / "here"), stderr_tty=True)
+    assert code == 0, screen
+    assert "3/3 files" in screen and "600k/600k" in screen
+    assert "downloaded frame000.dat (200.0 KB" in screen
+    assert out.strip() == f"3 downloaded (600.0 KB received) from dataset 'on-a-terminal' into " \
+                          f"{tmp_path / 'here'}"
