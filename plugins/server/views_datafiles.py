@@ -9,6 +9,7 @@ import uuid as uuidlib
 from pathlib import Path
 from typing import Any
 
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Response
 
@@ -73,8 +74,15 @@ class DataFiles(Resource):
         path = self.files_dir / row["path"]
         if not path.is_file():
             raise not_found("The file is missing from the server's storage.")
-        return send_file(path, ctx.request.environ, mimetype="application/octet-stream",
-                         as_attachment=True, download_name=row["file_name"], max_age=0)
+        # Range requests (one range): 206 with Content-Range, 416 when unsatisfiable.
+        try:
+            return send_file(path, ctx.request.environ, mimetype="application/octet-stream",
+                             as_attachment=True, download_name=row["file_name"], max_age=0,
+                             conditional=True, etag=True)
+        except RequestedRangeNotSatisfiable:
+            raise ApiError(416, {"detail": "Requested range not satisfiable."},
+                           {"Content-Range": f"bytes */{path.stat().st_size}",
+                            "Accept-Ranges": "bytes"}) from None
 
     def create(self, ctx: Context) -> Response:
         upload = receive(ctx.request, self.tmp_dir)

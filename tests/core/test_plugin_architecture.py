@@ -24,6 +24,7 @@ FIRST_PARTY = {
     "datasets": "dataset list", "datafiles": "datafile list", "nightlogs": "nightlog list",
     "datapackages": "datapackage list", "telescopes": "telescope list",
     "observingsites": "observingsite list", "profiles": "portal list", "upload": "upload",
+    "download": "download",
     "server": "server start",
 }
 

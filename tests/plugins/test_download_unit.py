@@ -21,7 +21,8 @@ RECORD = {"id": 12, "file_name": "night/m31.fits", "size": 3 * 1024 * 1024}
 class FakeClient:
     """Writes ``size`` bytes in 1 MB chunks, reporting progress like the core's download."""
 
-    def download(self, object_id: int, target: Path, *, progress: Any = None) -> Path:
+    def download(self, object_id: int, target: Path, *, progress: Any = None,
+                 record: Any = None) -> Path:
         chunk = b"x" * (1024 * 1024)
         tmp = target.with_name(target.name + ".part")
         with tmp.open("wb") as handle:
