@@ -39,6 +39,8 @@ class _AdminShowOne(_Quick, ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _data_dir_option(parser)
+        parser.add_argument("--create", action="store_true",
+                            help="Create the data directory if it does not exist.")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
@@ -48,7 +50,7 @@ class _AdminShowOne(_Quick, ShowOne):
 
         from . import admin
 
-        db = admin.open_db(parsed_args.data_dir)
+        db = admin.open_db(parsed_args.data_dir, parsed_args.create)
         try:
             data = self.act(admin, db, parsed_args)
         except sqlite3.Error as error:
