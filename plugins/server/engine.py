@@ -150,20 +150,25 @@ class Engine(wsgi.Server):
 
 
 class AccessLog:
-    """WSGI middleware writing one line per request (common log format) to ``out``."""
+    """WSGI middleware writing one line per request to ``out``: the client as address:port
+    (so connections can be counted), then the common log format."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], out: TextIO | None = None) -> None:
         self.app = app
         self.out = out or sys.stderr
+        self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         def logging_start_response(status: str, headers: list, *args: Any) -> Any:
             when = dt.datetime.now().strftime("%d/%b/%Y %H:%M:%S")
             target = environ.get("PATH_INFO", "") + (
                 "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
-            print(f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] "{environ.get("REQUEST_METHOD")}'
-                  f' {target} {environ.get("SERVER_PROTOCOL")}" {status.split(" ", 1)[0]} -',
-                  file=self.out, flush=True)
+            client = f'{environ.get("REMOTE_ADDR", "-")}:{environ.get("REMOTE_PORT", "-")}'
+            line = (f'{client} - - [{when}] "{environ.get("REQUEST_METHOD")} {target} '
+                    f'{environ.get("SERVER_PROTOCOL")}" {status.split(" ", 1)[0]} -\n')
+            with self.lock:
+                self.out.write(line)
+                self.out.flush()
             return start_response(status, headers, *args)
 
         return self.app(environ, logging_start_response)
