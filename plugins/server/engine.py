@@ -126,7 +126,7 @@ class Engine(wsgi.Server):
                          shutdown_timeout=limits.shutdown_timeout)
         self.gateway = _Gateway
         self.max_request_header_size = limits.max_head_bytes
-        self.server_name = "arcsecond"
+        self.server_name = address[0]
         self.head_deadlines = HeadDeadlines(limits.head_timeout)
         self.log = log or sys.stderr
 
