@@ -42,6 +42,7 @@ class Limits:
     head_timeout: float = 10.0
     shutdown_timeout: float = 30.0
     max_head_bytes: int = 64 * 1024
+    idle_connections: int = 512  # keep-alive connections kept open between requests
 
 
 class HeadDeadlines:
@@ -126,6 +127,7 @@ class Engine(wsgi.Server):
                          shutdown_timeout=limits.shutdown_timeout)
         self.gateway = _Gateway
         self.max_request_header_size = limits.max_head_bytes
+        self.keep_alive_conn_limit = limits.idle_connections
         self.server_name = address[0]
         self.head_deadlines = HeadDeadlines(limits.head_timeout)
         self.log = log or sys.stderr
