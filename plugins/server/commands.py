@@ -107,11 +107,10 @@ class StartServer(_Quick, Command):
         from pathlib import Path
 
         from .admin import default_data_dir
+        from .engine import Limits
         from .serve import serve
 
         data_dir = Path(parsed_args.data_dir) if parsed_args.data_dir else default_data_dir()
-        from .engine import Limits
-
         limits = Limits(threads=parsed_args.threads, timeout=parsed_args.timeout,
                         head_timeout=min(parsed_args.timeout, 10.0),
                         shutdown_timeout=parsed_args.grace)
