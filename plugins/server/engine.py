@@ -4,12 +4,14 @@ What cheroot gives as it is: HTTP/1.1 keep-alive (idle connections wait in a sel
 thread), a fixed pool of worker threads, request bodies read from the socket by the application
 as they arrive (chunked too), and a stop that lets running requests finish for a bounded time.
 What this module adds through cheroot's public extension points (``ConnectionClass``,
-``RequestHandlerClass``, ``gateway``):
+``RequestHandlerClass``, ``header_reader``, ``gateway``):
 
 - a deadline on the whole request head: a client that sends half a request line or headers and
   stalls (or drips a byte at a time) loses its connection after ``head_timeout`` seconds;
 - ``environ["arcsecond.drop_connection"]``, a callable that cuts the client's connection without
   an answer (used by ``--fault-rate``), so middleware never touches an engine's socket object;
+- a 400 for folded header lines, which RFC 9112 says to reject (cheroot fails on them);
+- a 413 for bodies over 1 TiB (a larger ``Content-Length`` made cheroot fail);
 - an optional access log, one line per request.
 """
 
@@ -43,6 +45,7 @@ class Limits:
     shutdown_timeout: float = 30.0
     max_head_bytes: int = 64 * 1024
     idle_connections: int = 512  # keep-alive connections kept open between requests
+    max_body_bytes: int = 2**40  # 1 TiB: beyond any FITS file, and within what a read can ask
 
 
 class HeadDeadlines:
@@ -85,8 +88,30 @@ class HeadDeadlines:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
+class _Unfolded:
+    """A request head's lines, refusing obsolete line folding (RFC 9112, 5.2: reject it)."""
+
+    def __init__(self, rfile: Any) -> None:
+        self.rfile = rfile
+
+    def readline(self, *args: Any) -> bytes:
+        line: bytes = self.rfile.readline(*args)
+        if line[:1] in (b" ", b"\t"):
+            raise ValueError("Folded header lines are not accepted.")
+        return line
+
+
+class _HeaderReader(http.HeaderReader):
+    """cheroot's header reader without line folding (a first folded line made it raise)."""
+
+    def __call__(self, rfile: Any, hdict: dict | None = None) -> dict:
+        return super().__call__(_Unfolded(rfile), hdict)
+
+
 class _Request(http.HTTPRequest):
     """A request whose head must arrive before the server's head deadline."""
+
+    header_reader = _HeaderReader()
 
     def parse_request(self) -> None:
         deadlines: HeadDeadlines = self.server.head_deadlines
@@ -128,6 +153,7 @@ class Engine(wsgi.Server):
         self.gateway = _Gateway
         self.max_request_header_size = limits.max_head_bytes
         self.keep_alive_conn_limit = limits.idle_connections
+        self.max_request_body_size = limits.max_body_bytes
         self.server_name = address[0]
         self.head_deadlines = HeadDeadlines(limits.head_timeout)
         self.log = log or sys.stderr

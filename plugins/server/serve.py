@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -61,10 +62,13 @@ def listen(engine: Any, host: str, port: int) -> None:
     try:
         engine.prepare()
     except OSError as error:
-        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
-        if cause.errno == errno.EADDRINUSE:
+        # cheroot folds the error of each address it tried into one message
+        found = re.search(r"\[Errno (\d+)\] ([^)\]]+)", str(error))
+        code = error.errno or (int(found.group(1)) if found else None)
+        if code == errno.EADDRINUSE:
             raise ArcsecondError(f"port {port} on {host} is already in use") from None
-        raise ArcsecondError(f"cannot listen on {host}:{port}: {cause.strerror or cause}") from None
+        reason = found.group(2) if found else error.strerror or str(error)
+        raise ArcsecondError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def url_of(address: tuple) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import socket
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -147,6 +149,48 @@ class Generator:
             path = f"/{r.choice(API)}/" if method == "POST" else f"/datasets/{target}/"
         body = self.body(content_type) if method in ("POST", "PATCH", "PUT", "DELETE") else b""
         return method, path, headers, body
+
+
+def raw_requests(seed: int, count: int) -> Iterator[bytes]:
+    """Broken HTTP: odd request lines, header lines and framing."""
+    r = random.Random(seed)
+    lines = [b"GET / HTTP/1.1", b"GET /datasets/ HTTP/1.1", b"POST /datafiles/ HTTP/1.1",
+             b"GET / HTTP/9.9", b"GET", b"\x00\x01\x02", b"GET /\xff\xfe HTTP/1.1",
+             b"GET " + b"/a" * 5000 + b" HTTP/1.1", b"BREW /pot HTCPCP/1.0", b""]
+    headers = [b"Host: x", b"Content-Length: -1", b"Content-Length: 99999999999999999999",
+               b"Content-Length: 5", b"Content-Length: 1, 2", b"Transfer-Encoding: chunked",
+               b"Transfer-Encoding: gzip, chunked", b"Content-Type: multipart/form-data",
+               b"X-Arcsecond-API-Authorization: Key \xff", b"NoColon", b": empty",
+               b"X-Big: " + b"b" * 70000, b"\tfolded", b"Expect: 100-continue"]
+    bodies = [b"", b"hello", b"zz\r\nxx\r\n0\r\n\r\n", b"5\r\nabc", b"0\r\n\r\n",
+              b"FFFFFFFFFFFFFFFFFFFFFF\r\nabc", b"-5\r\nabc"]
+    for _ in range(count):
+        head = [r.choice(lines), *r.sample(headers, r.randint(0, 4))]
+        yield b"\r\n".join(head) + b"\r\n\r\n" + r.choice(bodies)
+
+
+def test_broken_http_never_makes_a_server_error(arcsecond_server):
+    parts = urlsplit(arcsecond_server.url)
+    answers: dict[bytes, int] = {}
+    for raw in raw_requests(7, 300):
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            try:
+                sock.sendall(raw)
+                sock.shutdown(socket.SHUT_WR)
+                status = sock.recv(12)
+            except OSError:
+                continue
+        code = status[9:12]
+        answers[code] = answers.get(code, 0) + 1
+        # RFC 9112's own answers, not server faults: 505 to an HTTP major version it does not
+        # speak, 501 to a transfer coding it does not know
+        if b"HTTP/9.9" in raw.split(b"\r\n", 1)[0] and code == b"505":
+            continue
+        if b"gzip, chunked" in raw and code == b"501":
+            continue
+        assert not code.startswith(b"5"), (raw[:200], status)
+    assert len(answers) > 2, answers
+    assert "Traceback" not in arcsecond_server.stderr()
 
 
 def test_generated_requests_never_make_a_server_error(tmp_path):
