@@ -260,6 +260,8 @@ def install_public() -> str | None:
     if public_script().exists():
         return None
     python = shutil.which("python3.12")
+    if python and subprocess.run([python, "-c", ""], capture_output=True).returncode != 0:
+        python = None  # a pyenv shim with no 3.12 selected
     if python is None:
         found = subprocess.run(["pyenv", "which", "python3.12"], capture_output=True, text=True,
                                env={**os.environ, "PYENV_VERSION": "3.12"})
