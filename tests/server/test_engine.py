@@ -119,6 +119,32 @@ def test_stalled_heads_are_cut_and_threads_stay_bounded(tmp_path):
     assert "Traceback" not in running.stderr()
 
 
+def test_a_head_sent_a_byte_at_a_time_is_cut_at_its_deadline(tmp_path):
+    running = start_server(tmp_path / "data", "--timeout", "2")
+    try:
+        with socket.create_connection(address(running), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Drip: ")
+            sock.settimeout(0.3)
+            started = time.monotonic()
+            closed_after = None
+            while time.monotonic() - started < 15:
+                try:
+                    sock.sendall(b"a")  # each byte comes well within the 2 s read timeout
+                    if sock.recv(100) == b"":
+                        closed_after = time.monotonic() - started
+                        break
+                except TimeoutError:
+                    continue
+                except OSError:
+                    closed_after = time.monotonic() - started
+                    break
+        assert closed_after is not None, "a dripping head kept its connection"
+        assert 1.5 < closed_after < 5, closed_after
+        assert requests.get(running.url + "/", timeout=10).status_code == 200
+    finally:
+        assert running.stop() == 0
+
+
 def test_stop_lets_an_upload_in_flight_finish(tmp_path):
     running = start_server(tmp_path / "data")
     user = running.add_user("inflight")
