@@ -128,12 +128,12 @@ class DataFiles(Resource):
                 return self._insert(conn, ctx, dataset, upload, info, relative, is_raw, tags)
         except sqlite3.IntegrityError:
             final.unlink(missing_ok=True)
-            raise self._conflict(ctx, dataset["uuid"], name) from None
+            raise self.conflict(ctx, dataset["uuid"], name) from None
         except BaseException:
             final.unlink(missing_ok=True)
             raise
 
-    def _conflict(self, ctx: Context, dataset: str, name: str) -> ApiError:
+    def conflict(self, ctx: Context, dataset: str, name: str) -> ApiError:
         """What a failed insert means: the dataset went away, or the name was just taken."""
         if ctx.db.one("SELECT 1 FROM datasets WHERE uuid = ?", (dataset,)) is None:
             return invalid("dataset", does_not_exist(dataset))

@@ -22,12 +22,12 @@ def test_conflicts_are_told_apart(tmp_path):
                      " is_raw, created) VALUES ('d1', 'a.fits', 'p', 1, 'c', 'fits', 1, 'now')")
     datafiles = DataFiles(tmp_path / "files", tmp_path / "tmp")
     ctx = context(db, tmp_path)
-    taken = datafiles._conflict(ctx, "d1", "a.fits")
+    taken = datafiles.conflict(ctx, "d1", "a.fits")
     assert taken.status == 400 and "already exists in dataset d1" in taken.body["detail"]
-    other = datafiles._conflict(ctx, "d1", "b.fits")
+    other = datafiles.conflict(ctx, "d1", "b.fits")
     assert other.status == 409
     with db.write() as conn:
         conn.execute("DELETE FROM datasets WHERE uuid = 'd1'")
-    gone = datafiles._conflict(ctx, "d1", "a.fits")
+    gone = datafiles.conflict(ctx, "d1", "a.fits")
     assert gone.status == 400 and gone.body == {"dataset": ['Invalid pk "d1" - object does not exist.']}
     db.close()
