@@ -60,6 +60,8 @@ def main() -> None:
     floors: dict[str, float] = {}
     try:
         plain = setup(server)
+        run_ours(plain, folder(*SMALL), SMALL[1], jobs=None)  # warm up: imports, page cache
+        CONNECTIONS.clear()
         with Link("127.0.0.1", int(server.url.rsplit(":", 1)[1]), RTT, MBIT) as link:
             s = plain.via(link.url, WORK / "config-link")
             for kind, root in (("small", folder(*SMALL)), ("large", two_large())):
