@@ -218,6 +218,9 @@ def main() -> None:
         "answer | peak RSS |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
+        "",
+        f"Machine load average (5 min) at the end: {os.getloadavg()[1]:.1f} on "
+        f"{os.cpu_count()} cores.",
     ])
     write_section("engines", body)
 

@@ -117,6 +117,9 @@ def render(rows: dict[str, dict[str, float]], floors: dict[str, float],
         verdicts.append(f"{name}: ours used at most {used} TCP connections (counted by the server)")
     if public_problem:
         verdicts.append(f"public client not measured: {public_problem}")
+    load = os.getloadavg()[1]
+    verdicts.append(f"machine load average (5 min) at the end: {load:.1f} on {os.cpu_count()} "
+                    "cores; above the core count, every time here is inflated")
     return "\n".join([*lines, "", *[f"- {v}" for v in verdicts]])
 
 
