@@ -7,7 +7,8 @@ What this module adds through cheroot's public extension points (``ConnectionCla
 ``RequestHandlerClass``, ``header_reader``, ``gateway``):
 
 - a deadline on the whole request head: a client that sends half a request line or headers and
-  stalls (or drips a byte at a time) loses its connection after ``head_timeout`` seconds;
+  stalls (or drips a byte at a time) loses its connection after ``head_timeout`` seconds, or
+  after 2 s while stalled heads hold half the workers;
 - ``environ["arcsecond.drop_connection"]``, a callable that cuts the client's connection without
   an answer (used by ``--fault-rate``), so middleware never touches an engine's socket object;
 - a 400 for folded header lines, which RFC 9112 says to reject (cheroot fails on them);
@@ -49,10 +50,17 @@ class Limits:
 
 
 class HeadDeadlines:
-    """Shut down connections whose request head has not arrived in time (one watcher thread)."""
+    """Shut down connections whose request head has not arrived in time (one watcher thread).
 
-    def __init__(self, limit: float) -> None:
+    A head normally arrives in one packet. While heads hold at least ``crowd`` workers (half the
+    pool), the allowance drops to ``crowded_limit`` seconds, so that a crowd of stalled clients
+    cannot keep the workers from everyone else for long.
+    """
+
+    def __init__(self, limit: float, crowd: int, crowded_limit: float = 2.0) -> None:
         self.limit = limit
+        self.crowd = max(1, crowd)
+        self.crowded_limit = min(limit, crowded_limit)
         self._lock = threading.Lock()
         self._pending: dict[int, tuple[float, socket.socket]] = {}
         self._tokens = itertools.count()
@@ -69,7 +77,7 @@ class HeadDeadlines:
     def watch(self, sock: socket.socket) -> int:
         token = next(self._tokens)
         with self._lock:
-            self._pending[token] = (time.monotonic() + self.limit, sock)
+            self._pending[token] = (time.monotonic(), sock)
         return token
 
     def done(self, token: int) -> None:
@@ -77,11 +85,13 @@ class HeadDeadlines:
             self._pending.pop(token, None)
 
     def _watch(self) -> None:
-        interval = min(0.25, self.limit / 4)
+        interval = min(0.25, self.crowded_limit / 4)
         while not self._stop.wait(interval):
             now = time.monotonic()
             with self._lock:
-                late = [token for token, (deadline, _) in self._pending.items() if deadline < now]
+                limit = self.crowded_limit if len(self._pending) >= self.crowd else self.limit
+                late = [token for token, (started, _) in self._pending.items()
+                        if now - started > limit]
                 socks = [self._pending.pop(token)[1] for token in late]
             for sock in socks:
                 with contextlib.suppress(OSError):
@@ -155,7 +165,7 @@ class Engine(wsgi.Server):
         self.keep_alive_conn_limit = limits.idle_connections
         self.max_request_body_size = limits.max_body_bytes
         self.server_name = address[0]
-        self.head_deadlines = HeadDeadlines(limits.head_timeout)
+        self.head_deadlines = HeadDeadlines(limits.head_timeout, limits.threads // 2)
         self.log = log or sys.stderr
 
     def prepare(self) -> None:

@@ -83,7 +83,9 @@ def test_chunked_upload_is_streamed_and_stored(server):
 
 
 def test_stalled_heads_are_cut_and_threads_stay_bounded(tmp_path):
-    running = start_server(tmp_path / "data", "--threads", "16", "--timeout", "2")
+    # --timeout 30: neither the read timeout nor the 10 s head deadline cuts these in the
+    # test's time; the 2 s allowance while stalled heads hold half the workers does
+    running = start_server(tmp_path / "data", "--threads", "16", "--timeout", "30")
     stalled: list[socket.socket] = []
     try:
         base_threads = threads_of(running.pid)
@@ -91,6 +93,11 @@ def test_stalled_heads_are_cut_and_threads_stay_bounded(tmp_path):
             sock = socket.create_connection(address(running), timeout=60)
             sock.sendall(f"GET /datasets/ HTTP/1.1\r\nHost: x\r\nX-Stalled: {i}".encode())
             stalled.append(sock)
+        started = time.monotonic()
+        answer = requests.get(running.url + "/", timeout=60)
+        waited = time.monotonic() - started
+        assert answer.status_code == 200
+        assert waited < 40, f"a request waited {waited:.0f} s behind stalled clients"
         peak = base_threads
         deadline = time.monotonic() + 60
         open_ones = list(stalled)
