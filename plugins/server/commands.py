@@ -97,7 +97,8 @@ class StartServer(_Quick, Command):
         parser.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
                             help="Seconds an idle keep-alive connection or a stalled request "
                                  "body is kept (default: 30); a request's head must arrive "
-                                 "within min(S, 10) seconds.")
+                                 "within min(S, 10) seconds, 2 while unfinished heads hold half "
+                                 "the threads.")
         parser.add_argument("--grace", type=_seconds, default=30.0, metavar="S",
                             help="On SIGTERM or Ctrl-C, seconds requests in progress get to "
                                  "finish before their connections are cut (default: 30).")
