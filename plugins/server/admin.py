@@ -17,6 +17,7 @@ from . import serializers as s
 from .auth import ROLES
 from .db import Database
 from .rest import new_uuid, now
+from .workdir import private_dir
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
 SUBDOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -40,9 +41,11 @@ def default_data_dir() -> Path:
     return Path(base) / "arcsecond-server"
 
 
-def open_db(data_dir: Path | str | None) -> Database:
+def open_db(data_dir: Path | str | None, create: bool = False) -> Database:
+    """The data directory's database; an error if the directory is missing unless ``create``."""
     path = Path(data_dir) if data_dir else default_data_dir()
     try:
+        private_dir(path, create)
         return Database(path)
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"Cannot open the data directory {path}: {error}") from None

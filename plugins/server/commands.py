@@ -8,6 +8,8 @@ from typing import Any
 from cliff.command import Command
 from cliff.show import ShowOne
 
+from arcsecond_core.cli.base import positive_int
+
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -22,6 +24,13 @@ def _number(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _seconds(text: str) -> float:
+    value = _number(text)
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400: {text!r}")
+    return value
 
 
 class _Quick:
@@ -39,6 +48,8 @@ class _AdminShowOne(_Quick, ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _data_dir_option(parser)
+        parser.add_argument("--create", action="store_true",
+                            help="Create the data directory if it does not exist.")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
@@ -48,7 +59,7 @@ class _AdminShowOne(_Quick, ShowOne):
 
         from . import admin
 
-        db = admin.open_db(parsed_args.data_dir)
+        db = admin.open_db(parsed_args.data_dir, parsed_args.create)
         try:
             data = self.act(admin, db, parsed_args)
         except sqlite3.Error as error:
@@ -81,17 +92,31 @@ class StartServer(_Quick, Command):
         )
         parser.add_argument("--access-log", action="store_true",
                             help="Log every request on standard error.")
+        parser.add_argument("--threads", type=positive_int, default=32, metavar="N",
+                            help="Worker threads, the most requests served at once (default: 32).")
+        parser.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
+                            help="Seconds an idle keep-alive connection or a stalled request "
+                                 "body is kept (default: 30); a request's head must arrive "
+                                 "within min(S, 10) seconds, 2 while unfinished heads hold half "
+                                 "the threads.")
+        parser.add_argument("--grace", type=_seconds, default=30.0, metavar="S",
+                            help="On SIGTERM or Ctrl-C, seconds requests in progress get to "
+                                 "finish before their connections are cut (default: 30).")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         from pathlib import Path
 
         from .admin import default_data_dir
+        from .engine import Limits
         from .serve import serve
 
         data_dir = Path(parsed_args.data_dir) if parsed_args.data_dir else default_data_dir()
+        limits = Limits(threads=parsed_args.threads, timeout=parsed_args.timeout,
+                        head_timeout=min(parsed_args.timeout, 10.0),
+                        shutdown_timeout=parsed_args.grace)
         return serve(parsed_args.host, parsed_args.port, data_dir, parsed_args.fault_rate,
-                     parsed_args.access_log, out=self.app.stdout)
+                     parsed_args.access_log, out=self.app.stdout, limits=limits)
 
 
 class AddUser(_AdminShowOne):

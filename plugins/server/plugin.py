@@ -16,5 +16,5 @@ PLUGIN = Plugin(
         "server demo": f"{COMMANDS}:Demo",
     },
     extra="server",
-    requires=("werkzeug", "jinja2"),
+    requires=("werkzeug", "jinja2", "cheroot"),
 )

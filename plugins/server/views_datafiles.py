@@ -142,10 +142,20 @@ class DataFiles(Resource):
                 return self._insert(conn, ctx, dataset, upload, info, relative, is_raw, tags)
         except sqlite3.IntegrityError:
             final.unlink(missing_ok=True)
-            raise already_exists(name, dataset["uuid"]) from None
+            raise self.conflict(ctx, dataset["uuid"], name) from None
         except BaseException:
             final.unlink(missing_ok=True)
             raise
+
+    def conflict(self, ctx: Context, dataset: str, name: str) -> ApiError:
+        """What a failed insert means: the dataset went away, or the name was just taken."""
+        if ctx.db.one("SELECT 1 FROM datasets WHERE uuid = ?", (dataset,)) is None:
+            return invalid("dataset", does_not_exist(dataset))
+        if ctx.db.one("SELECT 1 FROM datafiles WHERE dataset = ? AND file_name = ?",
+                      (dataset, name)):
+            return already_exists(name, dataset)
+        return detail(409, "The data file conflicts with a change made at the same time; "
+                           "try again.")
 
     def _insert(self, conn: sqlite3.Connection, ctx: Context, dataset: sqlite3.Row,
                 upload: Upload, info: FileInfo, relative: str, is_raw: bool,
