@@ -1,17 +1,22 @@
-"""The final report: per-file outcomes, counts, a table for people and JSON for machines."""
+"""The final report: per-file outcomes and counts, as rows for cliff's formatters and a headline."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
-from .progress import human_bytes
+from arcsecond_core.sizes import human_bytes
+
 from .transfer import CANCELLED, FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
 
 STATUS_ORDER = (UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED)
+#: How the headline counts each status ("13 already on the server").
+STATUS_WORDS = {SKIPPED: "already on the server"}
+#: The columns of the table for people: the files that need attention.
+ATTENTION_COLUMNS = ("path", "status", "error")
+Rows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
 @dataclass
@@ -47,47 +52,34 @@ class Report:
         return [outcome.as_dict() for outcome in self.outcomes]
 
     def headline(self) -> str:
+        """``dataset 'M31' (uuid): 3 uploaded, 13 already on the server (25.0 MB sent)``."""
         counts = self.counts
-        parts = [f"{counts[status]} {status}" for status in STATUS_ORDER if counts[status]]
-        where = f" into dataset {self.dataset_name!r}" if self.dataset_name else ""
+        parts = [f"{counts[status]} {STATUS_WORDS.get(status, status)}"
+                 for status in STATUS_ORDER if counts[status]]
+        where = f"dataset {self.dataset_name!r}" if self.dataset_name else ""
         if self.dataset_uuid:
             where += f" ({self.dataset_uuid})"
         text = ", ".join(parts) or "nothing to do"
         size = f" ({human_bytes(self.uploaded_bytes)} sent)" if counts[UPLOADED] else ""
         prefix = "interrupted: " if self.interrupted else ""
-        return f"{prefix}{text}{size}{where}"
+        return f"{prefix}{where + ': ' if where else ''}{text}{size}"
+
+    def __str__(self) -> str:
+        return self.headline()
+
+    def __repr__(self) -> str:
+        return f"<Report {self.headline()}>"
 
 
-def write_json(stream: TextIO, rows: Sequence[dict[str, Any]]) -> None:
-    json.dump(list(rows), stream, indent=2, default=str)
-    stream.write("\n")
+def as_rows(records: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> Rows:
+    """``records`` as cliff's (columns, rows): the given columns, else every field."""
+    names = tuple(columns) if columns is not None else tuple(records[0]) if records else ()
+    return names, [tuple(record.get(name) for name in names) for record in records]
 
 
-def write_table(stream: TextIO, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
-    """Aligned columns with a header line; None shows as empty."""
-    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
-    widths = [max([len(column), *(len(line[i]) for line in cells)]) for i, column in
-              enumerate(columns)]
-    stream.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
-    stream.write("  ".join("-" * w for w in widths) + "\n")
-    for line in cells:
-        stream.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def write_report(stream: TextIO, report: Report, formatter: str) -> None:
-    """The report: every file as JSON, or for people the files that need attention."""
-    if formatter == "json":
-        write_json(stream, report.files())
-        return
-    attention = [o.as_dict() for o in report.outcomes if o.status in (FAILED, CANCELLED)]
-    if attention:
-        write_table(stream, ("path", "status", "error"), attention)
-    stream.write(report.headline() + "\n")
+def report_rows(report: Report, formatter: str) -> Rows:
+    """For people (a table), the files that need attention; for machines, every file."""
+    if formatter == "table":
+        attention = [o.as_dict() for o in report.outcomes if o.status in (FAILED, CANCELLED)]
+        return as_rows(attention, ATTENTION_COLUMNS)
+    return as_rows(report.files(), tuple(Outcome("", "", "").as_dict()))
