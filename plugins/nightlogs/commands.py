@@ -16,7 +16,6 @@ from arcsecond_core.cli.resource_commands import (
     option_values,
 )
 from arcsecond_core.errors import UsageError
-from arcsecond_core.resources import is_uuid
 
 RESOURCE = "nightlogs"
 
@@ -76,6 +75,8 @@ class ShowNightLog(NightLogTarget, ResourceShow):
         return parser
 
     def find(self, parsed_args: argparse.Namespace, name_or_id: str) -> dict[str, Any]:
+        from arcsecond_core.resources import is_uuid
+
         client = self.client(parsed_args)
         if is_uuid(name_or_id):
             return client.find(name_or_id)
