@@ -41,7 +41,8 @@ MACHINE_FORMATS = frozenset({"json", "yaml"})
 MAX_PAGE_SIZE = 1000
 Row = tuple[Any, ...]
 Cell = Callable[[Any], Any]
-#: Fields shown as sizes (``25.0 MB``) and as times (``2026-11-21 22:05``) in tables.
+#: Fields shown as sizes (``25.0 MB``) in tables, and times (``2026-11-21 22:05``) in tables
+#: on a terminal.
 SIZE_FIELDS = frozenset({"size"})
 TIME_FIELDS = frozenset({"created", "modified"})
 #: Fields that link to another resource, shown by name in tables: field -> resource.
@@ -144,7 +145,6 @@ class ResourceCommand(ArcsecondCommand):
     def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Cell]:
         """How fields become cells: sizes, times and linked objects' names for people."""
         cells: dict[str, Cell] = {name: SizeColumn for name in SIZE_FIELDS}
-        cells.update({name: TimeColumn for name in TIME_FIELDS})
         api = self.api(parsed_args)
         for name, resource in LINKED_FIELDS.items():
             if resource == self.resource:
@@ -248,8 +248,10 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
         self.maybe_open(parsed_args)
         records = itertools.chain([first], items) if first is not None else iter(())
         cells = self.cells(parsed_args)
-        rows = (to_row(item, columns, cells) for item in records)
         width = table_width(parsed_args) if parsed_args.formatter == "table" else 0
+        if width:  # on a terminal, times to the minute
+            cells.update({name: TimeColumn for name in TIME_FIELDS})
+        rows = (to_row(item, columns, cells) for item in records)
         if width and first is not None and not parsed_args.columns:
             shown = tuple(name for name in self.columns if name in columns)
             rows = (row[:len(shown)] for row in rows)  # the chosen columns come first
