@@ -20,6 +20,8 @@ from cliff.columns import FormattableColumn
 
 #: Narrowest a wrapped text column gets.
 MIN_TEXT_WIDTH = 8
+#: Text is wrapped down to this width before any column is left out.
+COMFORTABLE_TEXT_WIDTH = 20
 
 
 def table_width(parsed_args: argparse.Namespace) -> int:
@@ -61,39 +63,39 @@ def fit(
 ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """The columns and rows of a table at most ``width`` characters wide, when it can be done.
 
-    ``optional`` columns are dropped in that order while the table is too wide; ``wrappable``
-    columns are then wrapped into the width left. Other columns are never cut.
+    ``wrappable`` columns are wrapped down to a comfortable width first; then ``optional``
+    columns are left out in that order while the table is still too wide; then the wrappable
+    columns are narrowed further. Other columns are never cut.
     """
     rows = [tuple(row) for row in rows]
     texts = [[cell_text(cell) for cell in row] for row in rows]
-    keep = list(range(len(columns)))
     widths = _widths(columns, texts)
+    wrap = {i for i, name in enumerate(columns) if name in wrappable}
+
+    def narrowest(i: int, floor: int) -> int:
+        return min(widths[i], max(floor, len(columns[i]))) if i in wrap else widths[i]
+
+    keep = list(range(len(columns)))
     for name in optional:
-        if _total(widths[i] for i in keep) <= width:
+        if _total(narrowest(i, COMFORTABLE_TEXT_WIDTH) for i in keep) <= width:
             break
         if name in columns and len(keep) > 1:
             keep.remove(columns.index(name))
-    kept_columns = tuple(columns[i] for i in keep)
-    kept_rows = [tuple(row[i] for i in keep) for row in rows]
+    limits = {i: widths[i] for i in keep if i in wrap}
     excess = _total(widths[i] for i in keep) - width
-    wrap = [i for i in keep if columns[i] in wrappable and widths[i] > MIN_TEXT_WIDTH]
-    if excess <= 0 or not wrap:
-        return kept_columns, kept_rows
-    # Share the excess among the wrappable columns, widest first.
-    limits = {i: widths[i] for i in wrap}
-    while excess > 0:
+    while excess > 0 and limits:  # narrow the widest text column, one character at a time
         widest = max(limits, key=lambda i: limits[i])
-        if limits[widest] <= MIN_TEXT_WIDTH:
+        if limits[widest] <= narrowest(widest, MIN_TEXT_WIDTH):
             break
         limits[widest] -= 1
         excess -= 1
-    wrapped_rows = []
-    for row, text in zip(kept_rows, ([t[i] for i in keep] for t in texts), strict=True):
-        cells = list(row)
-        for position, i in enumerate(keep):
-            if i in limits and len(text[position]) > limits[i]:
-                cells[position] = "\n".join(
-                    textwrap.wrap(text[position], limits[i], break_on_hyphens=False)
-                )
-        wrapped_rows.append(tuple(cells))
-    return kept_columns, wrapped_rows
+    fitted = []
+    for row, text in zip(rows, texts, strict=True):
+        cells = []
+        for i in keep:
+            if i in limits and len(text[i]) > limits[i]:
+                cells.append("\n".join(textwrap.wrap(text[i], limits[i], break_on_hyphens=False)))
+            else:
+                cells.append(row[i])
+        fitted.append(tuple(cells))
+    return tuple(columns[i] for i in keep), fitted

@@ -34,7 +34,7 @@ class ListDataFile(ResourceLister):
 
     resource = RESOURCE
     columns = ("id", "file_name", "size", "file_type", "is_raw", "date_obs", "created")
-    optional_columns = ("created", "file_type", "is_raw", "date_obs", "size")
+    optional_columns = ("created", "file_type", "is_raw", "size", "date_obs")
     filters = (
         Option("--dataset", "dataset", lookup="datasets", metavar="DATASET",
                help="Only the files of this dataset (name or UUID)."),
