@@ -175,7 +175,7 @@ def test_addportal_shows_members_as_a_list(arcsecond_server: Any) -> None:
          "--data-dir", str(arcsecond_server.data_dir)],
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=True)
     fields = {r[0]: r[1] for r in table_rows(proc.stdout)[1:]}
-    assert fields["members"] == f"{users[0]}:admin, {users[1]}:viewer"
+    assert fields["members"] == ", ".join(sorted([f"{users[0]}:admin", f"{users[1]}:viewer"]))
 
 
 # -- the upload report -----------------------------------------------------------------------------
