@@ -155,6 +155,8 @@ def test_a_bare_group_name_lists_its_commands(world: World, group: str) -> None:
     assert listed and all(words[0] == group for words in listed)
     assert [group, "list"] in listed or group == "server"
     assert table_rows(proc.stdout) == []  # nothing listed from the server
+    helped = world.client.run("help", group)
+    assert helped.returncode == 0 and proc.stdout in helped.stdout
 
 
 def test_a_group_and_an_unknown_word_is_not_a_command(world: World) -> None:
