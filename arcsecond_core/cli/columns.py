@@ -58,25 +58,24 @@ class NameColumn(FormattableColumn):
 
 
 class NameLookup:
-    """The names of one resource's objects by identifier, read once (one page) when first needed."""
+    """The names of one resource's objects by identifier, each read once, when first shown."""
 
     def __init__(self, resource: Any) -> None:
         self._resource = resource
-        self._names: dict[str, str] | None = None
+        self._names: dict[str, str | None] = {}
 
     def __call__(self, object_id: Any) -> str | None:
-        if self._names is None:
-            self._names = self._load()
-        return self._names.get(str(object_id))
+        key = str(object_id)
+        if key not in self._names:
+            self._names[key] = self._read(key)
+        return self._names[key]
 
-    def _load(self) -> dict[str, str]:
+    def _read(self, object_id: str) -> str | None:
         from arcsecond_core.errors import ArcsecondError
 
         client = self._resource
         try:
-            return {
-                str(item.get(client.id_field)): str(item.get(client.name_field))
-                for item in client.list(page_size=1000)
-            }
+            name = client.read(object_id).get(client.name_field)
         except ArcsecondError:
-            return {}  # names are a convenience: the identifiers still show
+            return None  # names are a convenience: the identifier still shows
+        return None if name is None else str(name)
