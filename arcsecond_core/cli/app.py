@@ -28,19 +28,37 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
+RED, RESET = "\033[31m", "\033[0m"
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
 
 class _ConsoleFormatter(logging.Formatter):
-    """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong."""
+    """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong; errors red
+    when ``colour`` (a colour terminal)."""
+
+    def __init__(self, fmt: str, colour: bool = False) -> None:
+        super().__init__(fmt)
+        self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
         message = super().format(record)
-        if record.levelno >= logging.ERROR and not message.startswith("error:"):
-            return f"error: {message}"
+        if record.levelno >= logging.ERROR:
+            if not message.startswith("error:"):
+                message = f"error: {message}"
+            return f"{RED}{message}{RESET}" if self.colour else message
         if record.levelno == logging.WARNING and not message.startswith("warning:"):
             return f"warning: {message}"
         return message
+
+
+def wants_colour(stream: Any) -> bool:
+    """True on a terminal that may show colours: not ``NO_COLOR`` (https://no-color.org), not
+    ``TERM=dumb``, not a pipe or a file."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
 
 
 class ArcsecondApp(App):
@@ -137,7 +155,7 @@ class ArcsecondApp(App):
             self.options.verbose_level, logging.DEBUG
         )
         console.setLevel(logging.DEBUG if self.options.debug else level)
-        console.setFormatter(_ConsoleFormatter("%(message)s"))
+        console.setFormatter(_ConsoleFormatter("%(message)s", colour=wants_colour(self.stderr)))
         install_masking(console)
         console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)

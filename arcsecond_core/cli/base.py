@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from cliff.columns import FormattableColumn
 from cliff.command import Command
 
-from arcsecond_core.errors import Forbidden, UsageError
+from arcsecond_core.errors import Forbidden, Unauthorized, UsageError
 
 if TYPE_CHECKING:
     from arcsecond_core.api import ArcsecondAPI
@@ -46,11 +46,25 @@ class ArcsecondCommand(Command):
     def run(self, parsed_args: argparse.Namespace) -> int:
         try:
             return super().run(parsed_args)
+        except Unauthorized as exc:
+            raise Unauthorized(f"{exc}: run 'arcsecond login'", exc.status_code, exc.payload) from exc
         except Forbidden as exc:
             if not self._uses_upload_key(parsed_args):
                 raise
             why = "" if "upload key" in str(exc) else UPLOAD_KEY_REASON  # unless the server said
             raise Forbidden(f"{exc}; {why}{ACCESS_KEY_ADVICE}", exc.status_code, exc.payload) from exc
+
+    def produce_output(self, parsed_args: argparse.Namespace, column_names: Any, data: Any) -> Any:
+        """cliff's output, with blanks for missing values in tables and ``true``/``false`` in CSV."""
+        from cliff.lister import Lister
+
+        clean = _CELL_CLEANERS.get(getattr(parsed_args, "formatter", ""))
+        if clean is not None:
+            if isinstance(self, Lister):
+                data = (tuple(clean(cell) for cell in row) for row in data)
+            else:
+                data = tuple(clean(cell) for cell in data)
+        return super().produce_output(parsed_args, column_names, data)  # type: ignore[misc]
 
     def _uses_upload_key(self, parsed_args: argparse.Namespace) -> bool:
         """True when the key sent is an upload key (a likely reason for a 403)."""
@@ -67,6 +81,22 @@ class ArcsecondCommand(Command):
     def confirm(self, question: str, assume_yes: bool) -> bool:
         """Ask ``question``; True with ``assume_yes``; refuse without a terminal."""
         return confirm(question, assume_yes=assume_yes, stdin=self.app.stdin, stderr=self.app.stderr)
+
+
+def _blank_none(cell: Any) -> Any:
+    return "" if cell is None else cell
+
+
+def _csv_cell(cell: Any) -> Any:
+    if isinstance(cell, FormattableColumn):
+        cell = cell.machine_readable()
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return cell
+
+
+#: Per output format, how a cell is cleaned before cliff's formatter writes it.
+_CELL_CLEANERS = {"table": _blank_none, "value": _blank_none, "csv": _csv_cell}
 
 
 def add_portal_option(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +118,10 @@ def positive_int(text: str) -> int:
 
 
 def add_yes_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-y", "--yes", action="store_true", help="Do not ask for confirmation.")
+    parser.add_argument(
+        "-y", "--yes", action="store_true",
+        help="Do not ask for confirmation (needed when standard input is not a terminal).",
+    )
 
 
 def confirm(question: str, *, assume_yes: bool, stdin: Any = None, stderr: Any = None) -> bool:

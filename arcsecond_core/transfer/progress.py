@@ -9,18 +9,11 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from arcsecond_core.cli.base import terminal_width
+from arcsecond_core.sizes import human_bytes
 
 from .outcome import FAILED, TRANSFERRED, Outcome
 
 LOG = logging.getLogger("arcsecond.transfer")
-
-
-def human_bytes(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(count) < 1000 or unit == "TB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1000
-    return f"{count:.1f} TB"
 
 
 class LogProgress:

@@ -8,10 +8,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from arcsecond_core.sizes import human_bytes
+
 from .outcome import CANCELLED, CONFLICT, DOWNLOADED, FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
-from .progress import human_bytes
 
 STATUS_ORDER = (UPLOADED, DOWNLOADED, SKIPPED, CONFLICT, FAILED, IGNORED, CANCELLED)
+#: How the headline counts a status, by direction ("13 already on the server").
+UPLOAD_WORDS = {SKIPPED: "already on the server"}
+DOWNLOAD_WORDS = {SKIPPED: "already here"}
+#: The columns of the table for people: the files that need attention.
+ATTENTION_COLUMNS = ("path", "status", "error")
+Rows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
 @dataclass
@@ -58,18 +65,47 @@ class Report:
         return [outcome.as_dict() for outcome in self.outcomes]
 
     def headline(self) -> str:
+        """``dataset 'M31' (uuid): 3 uploaded, 13 already on the server (25.0 MB sent)``, or for
+        a download ``3 downloaded (600.0 KB received) from dataset 'M31' into M31``."""
         counts = self.counts
-        parts = [f"{counts[status]} {status}" for status in STATUS_ORDER if counts[status]]
-        where = f" into dataset {self.dataset_name!r}" if self.dataset_name else ""
-        if self.dataset_uuid:
-            where += f" ({self.dataset_uuid})"
-        if self.place:
-            where += f" {self.place}"
+        words = DOWNLOAD_WORDS if self.place else UPLOAD_WORDS
+        parts = [f"{counts[status]} {words.get(status, status)}"
+                 for status in STATUS_ORDER if counts[status]]
         text = ", ".join(parts) or "nothing to do"
         size = f" ({human_bytes(self.uploaded_bytes)} sent)" if counts[UPLOADED] else ""
         if counts[DOWNLOADED]:
             size = f" ({human_bytes(self.downloaded_bytes)} received)"
-        return f"{text}{size}{where}"
+        if self.place:
+            return f"{text}{size} {self.place}"
+        where = f"dataset {self.dataset_name!r}" if self.dataset_name else ""
+        if self.dataset_uuid:
+            where += f" ({self.dataset_uuid})"
+        return f"{where + ': ' if where else ''}{text}{size}"
+
+    def __str__(self) -> str:
+        return self.headline()
+
+    def __repr__(self) -> str:
+        return f"<Report {self.headline()}>"
+
+
+def attention(report: Report) -> list[dict[str, Any]]:
+    """The files a person should look at (after an interrupt, not the many never started)."""
+    shown = (CONFLICT, FAILED) if report.interrupted else (CONFLICT, FAILED, CANCELLED)
+    return [o.as_dict() for o in report.outcomes if o.status in shown]
+
+
+def as_rows(records: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> Rows:
+    """``records`` as cliff's (columns, rows): the given columns, else every field."""
+    names = tuple(columns) if columns is not None else tuple(records[0]) if records else ()
+    return names, [tuple(record.get(name) for name in names) for record in records]
+
+
+def report_rows(report: Report, formatter: str) -> Rows:
+    """For people (a table), the files that need attention; for machines, every file."""
+    if formatter == "table":
+        return as_rows(attention(report), ATTENTION_COLUMNS)
+    return as_rows(report.files(), tuple(Outcome("", "", "").as_dict()))
 
 
 def write_json(stream: TextIO, rows: Sequence[dict[str, Any]]) -> None:
@@ -101,9 +137,7 @@ def write_report(stream: TextIO, report: Report, formatter: str) -> None:
     if formatter == "json":
         write_json(stream, report.files())
         return
-    # After an interrupt the files never started are many and say nothing: the headline counts them.
-    shown = (CONFLICT, FAILED) if report.interrupted else (CONFLICT, FAILED, CANCELLED)
-    attention = [o.as_dict() for o in report.outcomes if o.status in shown]
-    if attention:
-        write_table(stream, ("path", "status", "error"), attention)
+    rows = attention(report)
+    if rows:
+        write_table(stream, ATTENTION_COLUMNS, rows)
     stream.write(report.headline() + "\n")

@@ -37,7 +37,7 @@ def download(client: Any, record: dict[str, Any], target: Path, stderr: TextIO) 
 
     interactive = hasattr(stderr, "isatty") and stderr.isatty()
     with tqdm(
-        total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1024,
+        total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1000,
         desc=safe_file_name(record), file=stderr, disable=not interactive, leave=True,
         ncols=None if terminal_width(stderr) > 0 else 80,
     ) as bar:

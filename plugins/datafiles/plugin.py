@@ -13,6 +13,7 @@ PLUGIN = Plugin(
         "datafile download": f"{COMMANDS}:DownloadDataFile",
         "datafile update": f"{COMMANDS}:UpdateDataFile",
         "datafile delete": f"{COMMANDS}:DeleteDataFile",
+        "datafiles": f"{COMMANDS}:ListDataFileAlias",
     },
     resources={
         "datafiles": ResourceSpec(

@@ -14,6 +14,7 @@ PLUGIN = Plugin(
         "nightlog create": f"{COMMANDS}:CreateNightLog",
         "nightlog update": f"{COMMANDS}:UpdateNightLog",
         "nightlog delete": f"{COMMANDS}:DeleteNightLog",
+        "nightlogs": f"{COMMANDS}:ListNightLogAlias",
     },
     resources={
         "nightlogs": ResourceSpec("nightlogs", name_field="date", singular="night log"),

@@ -10,6 +10,7 @@ PLUGIN = Plugin(
     commands={
         "observingsite list": f"{COMMANDS}:ListObservingSite",
         "observingsite show": f"{COMMANDS}:ShowObservingSite",
+        "observingsites": f"{COMMANDS}:ListObservingSiteAlias",
     },
     resources={"observingsites": ResourceSpec("observingsites", singular="observing site")},
 )

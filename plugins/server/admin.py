@@ -105,6 +105,9 @@ def add_site(db: Database, name: str, longitude: float, latitude: float,
         longitude -= 360.0
     if height is not None:
         _number(height, "height", -500.0, 10000.0)
+    if db.one("SELECT 1 FROM sites WHERE lower(name) = lower(?)", (name.strip(),)):
+        raise ArcsecondError(f"An observing site named {name.strip()!r} already exists: "
+                             "choose another name.")
     uuid = new_uuid()
     with db.write() as conn:
         conn.execute(
@@ -140,6 +143,11 @@ def add_telescope(db: Database, name: str, site: str, owner: str | None = None,
         if db.one("SELECT 1 FROM organisations WHERE subdomain = ?", (portal,)) is None:
             raise ArcsecondError(f"No portal {portal!r}.")
         owner_key = f"org:{portal}"
+    if db.one("SELECT 1 FROM telescopes WHERE lower(name) = lower(?) AND owner IS ?",
+              (name.strip(), owner_key)):
+        whose = f"of {owner_key.split(':', 1)[1]}" if owner_key else "without owner"
+        raise ArcsecondError(f"A telescope {whose} named {name.strip()!r} already exists: "
+                             "choose another name.")
     uuid = new_uuid()
     with db.write() as conn:
         conn.execute(

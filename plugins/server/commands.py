@@ -66,7 +66,9 @@ class _AdminShowOne(_Quick, ShowOne):
             raise ArcsecondError(f"database error in {db.path}: {error}") from None
         finally:
             db.close()
-        return tuple(data), tuple(data.values())
+        from arcsecond_core.cli.base import display_value
+
+        return tuple(data), tuple(display_value(value) for value in data.values())
 
     def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
         raise NotImplementedError

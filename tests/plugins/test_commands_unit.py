@@ -278,14 +278,18 @@ def test_dataset_delete_asks_and_says_what_goes(store: dict) -> None:
     assert [d["name"] for d in store["datasets"]] == ["M31"]
 
 
-def test_delete_resolves_every_target_before_deleting(app: FakeApp, store: dict) -> None:
-    with pytest.raises(errors.NotFound):
-        run(DeleteDataset, ["M31", "nope", "--yes"], app)
-    assert len(store["datasets"]) == 2
+def test_delete_of_several_goes_on_past_a_missing_one(app: FakeApp, store: dict) -> None:
+    with pytest.raises(errors.ArcsecondError, match="1 of 2 failed"):
+        run(DeleteDataset, ["nope", "M31", "--yes"], app)
+    assert len(store["datasets"]) == 1
+    assert "deleted dataset 'M31'" in app.stdout.getvalue()
 
 
-def test_datafile_delete_needs_no_confirmation(app: FakeApp, store: dict) -> None:
-    assert run(DeleteDataFile, ["7"], app) == 0
+def test_datafile_delete_needs_yes_without_a_terminal(app: FakeApp, store: dict) -> None:
+    with pytest.raises(errors.UsageError, match="--yes"):
+        run(DeleteDataFile, ["7"], app)
+    assert len(store["datafiles"]) == 1
+    assert run(DeleteDataFile, ["7", "--yes"], app) == 0
     assert store["datafiles"] == []
     assert "deleted data file 7" in app.stdout.getvalue()
 
