@@ -75,12 +75,13 @@ class Report:
         size = f" ({human_bytes(self.uploaded_bytes)} sent)" if counts[UPLOADED] else ""
         if counts[DOWNLOADED]:
             size = f" ({human_bytes(self.downloaded_bytes)} received)"
+        prefix = "interrupted: " if self.interrupted else ""  # the one place that says it
         if self.place:
-            return f"{text}{size} {self.place}"
+            return f"{prefix}{text}{size} {self.place}"
         where = f"dataset {self.dataset_name!r}" if self.dataset_name else ""
         if self.dataset_uuid:
             where += f" ({self.dataset_uuid})"
-        return f"{where + ': ' if where else ''}{text}{size}"
+        return f"{prefix}{where + ': ' if where else ''}{text}{size}"
 
     def __str__(self) -> str:
         return self.headline()

@@ -8,7 +8,7 @@ from typing import Any
 from arcsecond_core.cli.base import ArcsecondCommand, positive_int
 
 DRY_RUN_COLUMNS = ("path", "id", "bytes", "action", "note")
-AGAIN = "interrupted: run the same command again to fetch the rest"
+AGAIN = "run the same command again to fetch the rest"
 
 
 class Download(ArcsecondCommand):

@@ -174,7 +174,7 @@ class Upload(ArcsecondCommand, Lister):
             progress.close()
         rows = self._finish(report, formatter, report_rows)
         if report.interrupted:
-            self.app.stderr.write("interrupted: run the same command again to send the rest\n")
+            self.app.stderr.write("run the same command again to send the rest\n")
             self.exit_code = interrupts.exit_code
         return rows
 

@@ -180,7 +180,7 @@ def test_pattern_and_dry_run(arcsecond_client: Any, tmp_path: Path) -> None:
         ((), 2, "what to download"),
         (("M31", "dir", "--nightlog", "2024-05-01"), 2, "not two"),
         (("no-such-dataset",), 1, "no dataset named 'no-such-dataset'"),
-        (("--nightlog", "1999-01-01"), 1, "no night log named '1999-01-01'"),
+        (("--nightlog", "1999-01-01"), 1, "no night log dated '1999-01-01'"),
     ],
 )
 def test_bad_input_is_one_clear_line(arcsecond_client: Any, tmp_path: Path, args: tuple[str, ...],

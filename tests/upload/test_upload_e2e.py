@@ -121,8 +121,9 @@ def test_dry_run_lists_headers_and_night_logs_and_sends_nothing(
     cells = [[cell.strip() for cell in line.strip("|").split("|")]
              for line in proc.stdout.splitlines() if line.startswith("|")]
     assert cells[0] == ["path", "type", "compression", "date_obs", "object", "imagetyp",
-                        "night_log", "action"]
-    lines = {row[0]: row[1:] for row in cells[1:]}
+                        "night_log", "action", "note"]
+    lines = {row[0]: row[1:8] for row in cells[1:]}
+    assert {row[8] for row in cells[1:]} == {""}  # nothing to note on good files
     # 2024-05-02T02:00 UTC is 22:00 on the 1st in Chile; 03:30 UTC is 23:30.
     assert lines["b.fits"] == ["fits", "", "2024-05-02T02:00:00", "M31", "Light Frame",
                                "2024-05-01", "send"]
