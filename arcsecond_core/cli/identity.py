@@ -9,7 +9,7 @@ from typing import Any
 from cliff.show import ShowOne
 
 from arcsecond_core import errors
-from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice
 from arcsecond_core.config import KEY_TYPES, Config
 from arcsecond_core.masking import mask
 
@@ -86,7 +86,7 @@ class Logout(ArcsecondCommand):
         return 0
 
 
-class WhoAmI(ArcsecondCommand, ShowOne):
+class WhoAmI(ColumnChoice, ArcsecondCommand, ShowOne):
     """Show who you are on the current API server, with which key (masked) and portals"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
