@@ -15,6 +15,7 @@ from cliff.help import HelpExit
 
 from arcsecond_core import __version__
 from arcsecond_core.cli.commandmanager import LazyCommandManager
+from arcsecond_core.cli.completion import Complete
 from arcsecond_core.cli.help import HelpCommand, print_command_list
 from arcsecond_core.errors import ArcsecondError
 from arcsecond_core.masking import install as install_masking
@@ -63,7 +64,9 @@ class ArcsecondApp(App):
             stdout=stdout,
             stderr=stderr,
         )
+        # cliff registers its own help and complete; ours replace them.
         self.command_manager.add_command("help", HelpCommand)
+        self.command_manager.add_command("complete", Complete)
         self._apis: dict[Any, ArcsecondAPI] = {}
         self.shell_exit_code = EXIT_OK
 
@@ -201,11 +204,7 @@ class ArcsecondApp(App):
             parser = cmd.get_parser(full_name)
             try:
                 parsed_args = parser.parse_args(sub_argv)
-            except SystemExit as exc:
-                if self.interactive_mode:
-                    import cmd2
-
-                    raise cmd2.exceptions.Cmd2ArgparseError from exc
+            except SystemExit as exc:  # a usage error, said by argparse: the shell goes on
                 return _exit_code(exc)
             result = cmd.run(parsed_args)
         except HelpExit:
