@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from arcsecond_core import errors
+from arcsecond_core.filemodes import new_file_mode, set_mode
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import ArcsecondSession
 
@@ -175,7 +176,7 @@ class DataFiles(Resource):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle, response:
-                os.fchmod(handle.fileno(), _new_file_mode())  # not mkstemp's 0600
+                set_mode(handle.fileno(), tmp_name, new_file_mode())  # not mkstemp's 0600
                 for chunk in response.iter_content(CHUNK_SIZE):
                     handle.write(chunk)
                     if progress is not None:
@@ -190,13 +191,6 @@ class DataFiles(Resource):
                 ) from exc
             raise
         return target
-
-
-def _new_file_mode() -> int:
-    """The permissions a new file gets under the process's umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def is_already_exists(error: Exception) -> bool:
