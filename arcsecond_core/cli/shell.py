@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import functools
 import shlex
+import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -54,6 +55,8 @@ class ArcsecondShell(ReadlineCompletion, cmd2.Cmd):
             persistent_history_file=str(history),
             **options,
         )
+        if CMD2_MAJOR < 4:  # readline's input() reads sys.stdin only: other streams are read directly
+            self.use_rawinput = self.stdin is sys.stdin
         self.interactive = hasattr(self.stdin, "isatty") and self.stdin.isatty()
         self.prompt = PROMPT if self.interactive else ""
         self.hidden_commands += list(HIDDEN)
