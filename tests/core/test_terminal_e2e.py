@@ -46,6 +46,9 @@ def test_history_keeps_the_commands_typed_across_sessions(client: ArcsecondClien
         assert first.wait_for_exit() == 0
     with TerminalSession(env=client.env) as second:
         assert second.wait_for(PROMPT), second.text
+        second.type(b"\x1b[A\x1b[A\r")  # up twice: past 'quit', to the whoami of the last session
+        assert second.wait_for(client.username.encode()), second.text
+        assert second.wait_for(PROMPT), second.text
         second.type(b"history -a\r")
         assert second.wait_for(b"whoami -f value -c username"), second.text
         assert "dataset list -f value -c name" in second.text
