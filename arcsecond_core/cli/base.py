@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cliff.columns import FormattableColumn
@@ -30,12 +31,6 @@ class ArcsecondCommand(Command):
     def get_epilog(self) -> str:
         # cliff's version scans every installed distribution on each run; ours says only ours.
         return self._epilog or ""
-
-    def _load_hooks(self) -> None:
-        if self.app_args is None:  # constructed only to describe itself
-            self._hooks = []
-            return
-        super()._load_hooks()
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -140,6 +135,47 @@ def confirm(question: str, *, assume_yes: bool, stdin: Any = None, stderr: Any =
     stderr.flush()
     answer = stdin.readline()
     return answer.strip().lower() in ("y", "yes")
+
+
+class ColumnChoice:
+    """``-c`` and ``--sort-column`` take API field names (cliff's normalisation too); an unknown
+    one is a usage error. Works through cliff's public ``produce_output`` and ``parsed_args``."""
+
+    def default_columns(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
+    ) -> list[str]:
+        """The columns shown when ``-c`` is not given (all of them unless overridden)."""
+        return list(column_names)
+
+    def produce_output(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str], data: Any
+    ) -> int:
+        column_names = list(column_names)
+        sort_columns = getattr(parsed_args, "sort_columns", None) or []
+        check_known_columns("sort column", sort_columns, column_names)
+        requested = list(parsed_args.columns) or self.default_columns(parsed_args, column_names)
+        check_known_columns("column", requested, column_names)
+        wanted = {normalize_column_name(name) for name in requested}
+        included = [name for name in column_names if normalize_column_name(name) in wanted]
+        # cliff selects exactly these columns (none listed: every column).
+        parsed_args.columns = [] if len(included) == len(column_names) else included
+        return super().produce_output(parsed_args, column_names, data)  # type: ignore[misc]
+
+
+def check_known_columns(what: str, requested: Sequence[str], column_names: Sequence[str]) -> None:
+    """A UsageError naming the requested columns that are not among ``column_names``."""
+    known = {normalize_column_name(name) for name in column_names}
+    unknown = [name for name in requested if normalize_column_name(name) not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+            f"choose among {', '.join(column_names)}"
+        )
+
+
+def normalize_column_name(name: str) -> str:
+    """A column name as cliff compares them: ``Data Files`` and ``data-files`` are ``data_files``."""
+    return name.lower().strip().replace(" ", "_").replace("-", "_")
 
 
 class ListColumn(FormattableColumn):

@@ -10,7 +10,7 @@ from cliff.columns import FormattableColumn
 from cliff.show import ShowOne
 
 from arcsecond_core import errors
-from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice
 from arcsecond_core.config import KEY_TYPES, Config
 from arcsecond_core.masking import mask
 
@@ -87,7 +87,7 @@ class Logout(ArcsecondCommand):
         return 0
 
 
-class WhoAmI(ArcsecondCommand, ShowOne):
+class WhoAmI(ColumnChoice, ArcsecondCommand, ShowOne):
     """Show who you are on the current API server, with which key (masked) and portals"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:

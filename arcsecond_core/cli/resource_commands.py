@@ -26,6 +26,7 @@ from cliff.show import ShowOne
 
 from arcsecond_core.cli.base import (
     ArcsecondCommand,
+    ColumnChoice,
     add_yes_option,
     display_value,
     open_in_browser,
@@ -157,34 +158,6 @@ class ResourceCommand(ArcsecondCommand):
         return cells
 
 
-class ColumnChoice:
-    """``-c`` takes API field names (cliff's normalisation too); an unknown one is a usage error."""
-
-    def default_columns(
-        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
-    ) -> list[str]:
-        """The columns shown when ``-c`` is not given (all of them unless overridden)."""
-        return list(column_names)
-
-    def _generate_columns_and_selector(
-        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
-    ) -> tuple[list[str], list[bool] | None]:
-        normalize = _normalize_column_name
-        requested = list(parsed_args.columns) or self.default_columns(parsed_args, column_names)
-        known = {normalize(name) for name in column_names}
-        unknown = [name for name in requested if normalize(name) not in known]
-        if unknown:
-            raise UsageError(
-                f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
-                f"choose among {', '.join(column_names)}"
-            )
-        wanted = {normalize(name) for name in requested}
-        included = [name for name in column_names if normalize(name) in wanted]
-        if len(included) == len(column_names):
-            return included, None
-        return included, [name in included for name in column_names]
-
-
 class ResourceLister(ColumnChoice, ResourceCommand, Lister):
     """List objects of a resource, following pagination to the end (or ``--limit``)."""
 
@@ -206,7 +179,7 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
             help="Show at most N objects (default: all, page after page).",
         )
         parser.add_argument(
-            "--page-size", type=positive_int, metavar="N", default=None,
+            "--page-size", type=api_page_size, metavar="N", default=None,
             help=f"Ask the server for N objects per request (default: {self.page_size or 'its own'}, "
             f"at most {MAX_PAGE_SIZE}).",
         )
@@ -240,7 +213,8 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
         first = next(items, None)
         if first is None:
             # Nothing to learn the fields from: accept the columns asked for, print no rows.
-            columns = tuple(dict.fromkeys([*self.columns, *parsed_args.columns]))
+            asked = [*parsed_args.columns, *(getattr(parsed_args, "sort_columns", None) or [])]
+            columns = tuple(dict.fromkeys([*self.columns, *asked]))
         elif parsed_args.formatter in MACHINE_FORMATS:
             columns = all_columns(first, self.columns)
         else:  # people read the chosen columns first, in their order
@@ -287,6 +261,14 @@ class TargetArgument:
             "targets" if many else "target", metavar=self.argument, nargs="+" if many else None,
             type=self.argument_type, help=self.argument_help,
         )
+
+
+def api_page_size(text: str) -> int:
+    """argparse type: a page size, from 1 to the API's maximum."""
+    value = positive_int(text)
+    if value > MAX_PAGE_SIZE:
+        raise argparse.ArgumentTypeError(f"{value} is over the API's maximum of {MAX_PAGE_SIZE}")
+    return value
 
 
 def identifier(text: str) -> int:
@@ -454,6 +436,3 @@ def to_row(
         row.append(make(value) if make is not None and value is not None else display_value(value))
     return tuple(row)
 
-
-def _normalize_column_name(name: str) -> str:
-    return name.lower().strip().replace(" ", "_").replace("-", "_")

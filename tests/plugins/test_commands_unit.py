@@ -125,8 +125,15 @@ def test_limit_stops_early_and_asks_for_small_pages(app: FakeApp) -> None:
 def test_page_size_default_and_option(app: FakeApp) -> None:
     run(ListDataset, ["-f", "json"], app)
     run(ListDataset, ["-f", "json", "--page-size", "50"], app)
-    run(ListDataset, ["-f", "json", "--page-size", "5000"], app)
+    run(ListDataset, ["-f", "json", "--page-size", "1000"], app)
     assert [c[2]["page_size"] for c in app.calls()] == [1000, 50, 1000]
+
+
+def test_page_size_over_the_api_maximum_is_a_usage_error(app: FakeApp) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(ListDataset, ["--page-size", "1001"], app)
+    assert exit_info.value.code == 2
+    assert app.calls() == []
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "many"])
