@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
+#: Where the global parser puts the command and its arguments.
+COMMAND_WORDS = "command_words"
 RED, RESET = "\033[31m", "\033[0m"
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
@@ -139,6 +141,10 @@ class ArcsecondApp(App):
                     f"warning: global options of plugin {entry.name!r} ({path}) "
                     f"failed to load: {type(exc).__name__}: {exc}\n"
                 )
+        # Global options come before the command: from its first word on, everything is the
+        # command's, so a command's own option (``server start --timeout``) is never taken for a
+        # global one of the same name.
+        parser.add_argument(COMMAND_WORDS, nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
         return parser
 
     def configure_logging(self) -> None:
@@ -171,9 +177,10 @@ class ArcsecondApp(App):
 
     def run(self, argv: list[str]) -> int:
         try:
-            self.options, remainder = self.parser.parse_known_args(argv)
+            self.options, unknown = self.parser.parse_known_args(argv)
         except SystemExit as exc:  # --version, --help, or a bad global option
             return _exit_code(exc)
+        remainder = [*unknown, *getattr(self.options, COMMAND_WORDS)]
         self.configure_logging()
         if self.options.deferred_help:
             # "arcsecond --help" lists commands; "arcsecond dataset list --help" is that command's help.
@@ -215,7 +222,7 @@ class ArcsecondApp(App):
             return self.report_unknown_command(argv)
         except ArcsecondError as exc:
             return self.report_error(exc)
-        if self.interactive_mode and _asks_for_help(sub_argv):  # one help, paged alike
+        if _asks_for_help(sub_argv):  # one help, paged alike, from 'help X' and 'X --help'
             return self.run_subcommand(["help", *cmd_name.split()])
         kwargs = {}
         if "cmd_name" in inspect.signature(cmd_factory.__init__).parameters:

@@ -174,3 +174,15 @@ def test_version_and_help(arcsecond_client: ArcsecondClient) -> None:
         assert f"  {command} " in proc.stdout
     proc = arcsecond_client.run("help", "login")
     assert proc.returncode == 0 and "--username" in proc.stdout
+
+
+def test_options_after_the_command_belong_to_the_command() -> None:
+    """A command's option named like a global one (``server start --timeout``) stays the command's."""
+    from arcsecond_core.cli.app import COMMAND_WORDS, ArcsecondApp
+
+    parser = ArcsecondApp().parser
+    options, unknown = parser.parse_known_args(["--timeout", "7", "server", "start", "--timeout", "2"])
+    assert (options.timeout, unknown) == (7.0, [])
+    assert getattr(options, COMMAND_WORDS) == ["server", "start", "--timeout", "2"]
+    options, _ = parser.parse_known_args(["dataset", "list", "--help", "-v"])
+    assert (options.deferred_help, options.verbose_level) == (False, 1)
