@@ -74,7 +74,7 @@ def url_of(sock: socket.socket) -> str:
 
 
 def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
-          access_log: bool = False, out: TextIO | None = None) -> int:
+          access_log: bool = False, out: TextIO | None = None, registration: str = "auto") -> int:
     """Serve in the foreground until SIGINT or SIGTERM; 0 after a clean stop."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -86,7 +86,8 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
         raise UsageError(f"invalid fault rate {fault_rate}: expected a number between 0 and 1")
     chosen = choose_host(host)
     try:
-        app: Any = ArcsecondApp(data_dir)
+        app: Any = ArcsecondApp(data_dir, registration_open=registration == "open" or (
+            registration == "auto" and is_loopback(chosen)))
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"cannot use data directory {data_dir}: {error}") from None
     if fault_rate > 0:
