@@ -1,0 +1,5 @@
+"""How the Python module reaches activities, by id (in a portal when one is chosen) (``ArcsecondAPI().activities``)."""
+
+from arcsecond_core.api import ResourceSpec
+
+ACTIVITIES = ResourceSpec("activities", id_field="id", name_field=None, singular="activity")

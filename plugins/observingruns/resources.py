@@ -1,0 +1,5 @@
+"""How the Python module reaches observing runs, by uuid or name (in a portal when one is chosen) (``ArcsecondAPI().observingruns``)."""
+
+from arcsecond_core.api import ResourceSpec
+
+OBSERVINGRUNS = ResourceSpec("observingruns", singular="observing run")
