@@ -1,4 +1,4 @@
-"""How the Python module reaches activities, by id (in a portal when one is chosen) (``ArcsecondAPI().activities``)."""
+"""How the Python module reaches activities, by id, in a portal when one is chosen."""
 
 from arcsecond_core.api import ResourceSpec
 

@@ -1,4 +1,4 @@
-"""How the Python module reaches observing runs, by uuid or name (in a portal when one is chosen) (``ArcsecondAPI().observingruns``)."""
+"""How the Python module reaches observing runs, by uuid or name, in a portal when chosen."""
 
 from arcsecond_core.api import ResourceSpec
 
