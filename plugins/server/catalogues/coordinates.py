@@ -8,6 +8,14 @@ from typing import Any
 J2000_JD = 2451545.0
 
 
+def offline_time_tables() -> None:
+    """Earth-orientation tables from the installed package only: never a download, no age limit."""
+    from astropy.utils import iers
+
+    iers.conf.auto_download = False
+    iers.conf.auto_max_age = None
+
+
 def normalize(name: str) -> str:
     """A name compared without regard to case, spacing, dashes or underscores."""
     return "".join(ch for ch in name.casefold() if ch.isalnum() or ch in "+.'")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
+from .coordinates import offline_time_tables
 
 SATELLITES_EXTRA = "satellites"
 
@@ -70,22 +73,29 @@ def parse_tle(text: str) -> tuple[list[Tle], list[str]]:
 def position(line1: str, line2: str, when: dt.datetime | None = None) -> dict[str, Any]:
     """Sub-satellite latitude, longitude (degrees) and altitude (km) at ``when`` (now)."""
     from astropy import units as u
-    from astropy.coordinates import ITRS, TEME, CartesianDifferential, CartesianRepresentation
     from astropy.time import Time
-    from astropy.utils import iers
 
-    iers.conf.auto_download = False
+    offline_time_tables()
     satrec = _satrec(line1, line2)
     moment = Time(when or dt.datetime.now(dt.timezone.utc), scale="utc")
     error, r, v = satrec.sgp4(moment.jd1, moment.jd2)
     if error:
         raise ValueError(f"sgp4 could not propagate this TLE to {moment.isot} (error {error})")
-    teme = TEME(CartesianRepresentation(r * u.km, differentials=CartesianDifferential(
-        v * u.km / u.s)), obstime=moment)
-    ground = teme.transform_to(ITRS(obstime=moment)).earth_location.geodetic
+    with warnings.catch_warnings():  # past the bundled tables astropy warns and extrapolates
+        warnings.simplefilter("ignore")
+        ground = _ground(r, v, moment)
     return {
         "time": moment.isot + "Z",
         "latitude": float(ground.lat.deg),
         "longitude": float(ground.lon.deg),
         "altitude_km": float(ground.height.to(u.km).value),
     }
+
+
+def _ground(r: Any, v: Any, moment: Any) -> Any:
+    from astropy import units as u
+    from astropy.coordinates import ITRS, TEME, CartesianDifferential, CartesianRepresentation
+
+    teme = TEME(CartesianRepresentation(r * u.km, differentials=CartesianDifferential(
+        v * u.km / u.s)), obstime=moment)
+    return teme.transform_to(ITRS(obstime=moment)).earth_location.geodetic

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from .coordinates import described, normalize
+from .coordinates import described, normalize, offline_time_tables
 
 BODIES = {
     "sun": ("Sun", "Star"), "moon": ("Moon", "Satellite"), "mercury": ("Mercury", "Planet"),
@@ -22,11 +23,11 @@ def lookup(name: str) -> dict[str, Any] | None:
         return None
     from astropy.coordinates import get_body, solar_system_ephemeris
     from astropy.time import Time
-    from astropy.utils import iers
 
-    iers.conf.auto_download = False  # the bundled tables; never a download at run time
+    offline_time_tables()
     when = Time.now()
-    with solar_system_ephemeris.set("builtin"):
+    with solar_system_ephemeris.set("builtin"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # past the bundled tables astropy warns and extrapolates
         place = get_body(body, when)
     title, kind = BODIES[body]
     return described(title, float(place.ra.deg), float(place.dec.deg), source=SOURCE,
