@@ -235,6 +235,12 @@ class ArcsecondApp(App):
         return exc.exit_code if isinstance(exc, ArcsecondError) else EXIT_ERROR
 
     def report_unknown_command(self, argv: list[str]) -> int:
+        from arcsecond_core.cli.legacy import replacement_hint
+
+        hint = replacement_hint(argv[0]) if argv else None
+        if hint is not None:
+            self.stderr.write(f"{self.NAME}: {hint}\n")
+            return EXIT_USAGE
         words = " ".join(argv)
         matches = self.get_fuzzy_matches(argv[0]) if argv else []
         self.stderr.write(
