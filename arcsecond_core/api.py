@@ -2,66 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-from dataclasses import dataclass
-from functools import cached_property
-from importlib import metadata
 from typing import Any
 
 from arcsecond_core import errors
 from arcsecond_core.config import KEY_TYPES, Config, ServerProfile
-from arcsecond_core.datafiles import DataFiles
+from arcsecond_core.plugin import ResourceSpec, load_object
+from arcsecond_core.plugin_registry import registry
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import DEFAULT_TIMEOUT, ArcsecondSession
 
 LOG = logging.getLogger("arcsecond")
-RESOURCES_NAMESPACE = "arcsecond.resources"
-API_EXTENSIONS_NAMESPACE = "arcsecond.api"
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    """How to reach a resource: its API path, identifier field, name field, portal prefixing.
-
-    Plugins declare new resources with an entry point in the ``arcsecond.resources`` group whose
-    object is a ResourceSpec; ``ArcsecondAPI`` then exposes it under the entry point's name.
-    """
-
-    path: str
-    id_field: str = "uuid"
-    name_field: str | None = "name"
-    portal_scoped: bool = True
-    singular: str | None = None
-
-    def bind(self, session: ArcsecondSession) -> Resource:
-        return Resource(
-            session,
-            self.path,
-            id_field=self.id_field,
-            name_field=self.name_field,
-            portal_scoped=self.portal_scoped,
-            singular=self.singular,
-        )
-
-
-BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
-    "datasets": ResourceSpec("datasets", singular="dataset"),
-    "nightlogs": ResourceSpec("nightlogs", name_field="date", singular="night log"),
-    "datapackages": ResourceSpec("datapackages", singular="data package"),
-    "telescopes": ResourceSpec("telescopes", singular="telescope"),
-    "observingsites": ResourceSpec("observingsites", singular="observing site"),
-    "observations": ResourceSpec("observations", id_field="id", name_field=None),
-    "calibrations": ResourceSpec("calibrations", id_field="id", name_field=None),
-    "organisations": ResourceSpec(
-        "organisations", id_field="subdomain", name_field=None, portal_scoped=False,
-        singular="organisation",
-    ),
-    "profiles": ResourceSpec(
-        "profiles", id_field="username", name_field=None, portal_scoped=False, singular="profile"
-    ),
-}
+__all__ = ["ArcsecondAPI", "ResourceSpec", "default_api"]
 
 
 class ArcsecondAPI:
@@ -139,18 +92,14 @@ class ArcsecondAPI:
 
     # -- resources -----------------------------------------------------------------------------
 
-    @cached_property
-    def datafiles(self) -> DataFiles:
-        return DataFiles(self.session)
-
     def resource(self, name: str) -> Resource:
-        """The resource ``name``: a built-in one, or one a plugin declared."""
-        if name == "datafiles":
-            return self.datafiles
+        """The resource ``name``: one of the core's, or one an available plugin declares."""
         if name not in self._resources:
-            spec = BUILTIN_RESOURCES.get(name) or _plugin_resource_specs().get(name)
+            plugins = registry()
+            plugins.warn_once(LOG.warning)
+            spec = plugins.resources().get(name)
             if spec is None:
-                raise AttributeError(f"no resource named {name!r}")
+                raise AttributeError(f"no resource named {name!r}{_unavailable(name)}")
             self._resources[name] = spec.bind(self.session)
         return self._resources[name]
 
@@ -160,10 +109,17 @@ class ArcsecondAPI:
         try:
             return self.resource(name)
         except AttributeError:
-            extension = _api_extensions().get(name)
-            if extension is None:
-                raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}") from None
-            return extension.__get__(self, type(self))
+            path = registry().api_extensions().get(name)
+            if path is None:
+                raise AttributeError(
+                    f"{type(self).__name__!s} has no attribute {name!r}{_unavailable(name)}"
+                ) from None
+            return load_object(path).__get__(self, type(self))
+
+    @property
+    def datafiles(self) -> Any:
+        """Data files (:class:`~arcsecond_core.datafiles.DataFiles`: upload and download too)."""
+        return self.resource("datafiles")
 
     @property
     def datasets(self) -> Resource:
@@ -217,30 +173,15 @@ class ArcsecondAPI:
         return self.resource("profiles").read(self.profile.username)
 
 
-@functools.cache
-def _plugin_objects(group: str) -> dict[str, Any]:
-    """What plugins declare in entry-point ``group``, by name; a broken one costs one warning."""
-    found: dict[str, Any] = {}
-    for entry_point in metadata.entry_points(group=group):
-        try:
-            found[entry_point.name] = entry_point.load()
-        except Exception as exc:  # a broken plugin must not break the module
-            LOG.warning(
-                "plugin %s %r (%s) failed to load: %s: %s",
-                group, entry_point.name, entry_point.value, type(exc).__name__, exc,
-            )
-    return found
-
-
-def _plugin_resource_specs() -> dict[str, ResourceSpec]:
-    """Resources plugins declare (``arcsecond.resources``), by name."""
-    objects = _plugin_objects(RESOURCES_NAMESPACE)
-    return {name: spec for name, spec in objects.items() if isinstance(spec, ResourceSpec)}
-
-
-def _api_extensions() -> dict[str, Any]:
-    """Functions plugins attach to ArcsecondAPI (e.g. ``upload``), by entry point name."""
-    return _plugin_objects(API_EXTENSIONS_NAMESPACE)
+def _unavailable(name: str) -> str:
+    """Why a resource or method ``name`` is missing, when an unavailable plugin declares it."""
+    for entry in registry():
+        plugin = entry.plugin
+        if not entry.available and plugin is not None and (
+            name in plugin.resources or name in plugin.api_extensions
+        ):
+            return f" (plugin {entry.name!r} is {entry.state}: {entry.reason})"
+    return ""
 
 
 def default_api(server: str | None = None, portal: str | None = None) -> ArcsecondAPI:

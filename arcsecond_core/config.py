@@ -124,6 +124,12 @@ class Config:
     def current(self, override: str | None = None) -> ServerProfile:
         return self.server(self.current_name(override))
 
+    def disabled_plugins(self) -> set[str]:
+        """The plugins turned off with ``[cli] disabled_plugins = server, upload``."""
+        from arcsecond_core.plugin_registry import parse_names
+
+        return parse_names(self._parser.get(CLI_SECTION, "disabled_plugins", fallback=""))
+
     # -- changes (each one saved at once, atomically) ---------------------------------------
 
     def add_server(self, name: str, url: str) -> ServerProfile:

@@ -18,6 +18,8 @@ from arcsecond_core.cli.commandmanager import LazyCommandManager
 from arcsecond_core.cli.help import HelpCommand, print_command_list
 from arcsecond_core.errors import ArcsecondError
 from arcsecond_core.masking import install as install_masking
+from arcsecond_core.plugin import load_object
+from arcsecond_core.plugin_registry import registry
 
 if TYPE_CHECKING:
     from cliff.command import Command
@@ -42,7 +44,7 @@ class _ConsoleFormatter(logging.Formatter):
 
 
 class ArcsecondApp(App):
-    """``arcsecond``: every command comes from an entry point in ``arcsecond.cli``."""
+    """``arcsecond``: every command comes from a plugin of the ``arcsecond.plugins`` namespace."""
 
     NAME = "arcsecond"
     LOG = logging.getLogger("arcsecond")
@@ -56,7 +58,7 @@ class ArcsecondApp(App):
         super().__init__(
             description=DESCRIPTION,
             version=__version__,
-            command_manager=LazyCommandManager(),
+            command_manager=LazyCommandManager(registry()),
             stdin=stdin,
             stdout=stdout,
             stderr=stderr,
@@ -98,16 +100,16 @@ class ArcsecondApp(App):
             "--debug", default=False, action="store_true",
             help="Log every HTTP request and show tracebacks on errors (keys stay masked).",
         )
-        # Plugins add global options with entry points in ``arcsecond.global_options``: each
-        # object is a callable ``(parser) -> None``; one that fails costs one warning line.
-        from importlib import metadata
-
-        for entry_point in metadata.entry_points(group="arcsecond.global_options"):
+        # A plugin adds global options with a function ``(parser) -> None`` named by its plugin
+        # object; one that fails costs one warning line, like a plugin that fails to load.
+        plugins = registry()
+        plugins.warn_once(lambda warning: self.stderr.write(f"warning: {warning}\n"))
+        for entry, path in plugins.global_options():
             try:
-                entry_point.load()(parser)
+                load_object(path)(parser)
             except Exception as exc:
                 self.stderr.write(
-                    f"warning: global options {entry_point.name!r} ({entry_point.value}) "
+                    f"warning: global options of plugin {entry.name!r} ({path}) "
                     f"failed to load: {type(exc).__name__}: {exc}\n"
                 )
         return parser
@@ -242,6 +244,13 @@ class ArcsecondApp(App):
             self.stderr.write(f"{self.NAME}: {hint}\n")
             return EXIT_USAGE
         words = " ".join(argv)
+        provider, command = _disabled_provider(self.command_manager.registry, argv)
+        if provider is not None:
+            self.stderr.write(
+                f"{self.NAME}: '{command}' comes from plugin {provider.name!r}, which is "
+                f"{provider.state} ({provider.reason}); see '{self.NAME} plugin list'.\n"
+            )
+            return EXIT_ERROR
         matches = self.get_fuzzy_matches(argv[0]) if argv else []
         self.stderr.write(
             f"{self.NAME}: '{words}' is not an {self.NAME} command. See '{self.NAME} --help'.\n"
@@ -268,6 +277,17 @@ class ArcsecondApp(App):
         if key not in self._apis:
             self._apis[key] = ArcsecondAPI(self.options.api, portal, **options)
         return self._apis[key]
+
+
+def _disabled_provider(plugins: Any, argv: list[str]) -> tuple[Any, str]:
+    """The unavailable plugin declaring the command ``argv`` starts with (or None), and that
+    command's name."""
+    for count in range(len(argv), 0, -1):
+        command = " ".join(argv[:count])
+        entry = plugins.provider_of(command)
+        if entry is not None and not entry.available:
+            return entry, command
+    return None, ""
 
 
 def _exit_code(exc: SystemExit) -> int:

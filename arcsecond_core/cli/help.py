@@ -26,7 +26,7 @@ def command_lines(app: Any) -> list[tuple[str, str]]:
         try:
             command_class = entry_point.load()
         except ArcsecondError as exc:
-            plugin = getattr(entry_point, "plugin", name)
+            plugin = getattr(entry_point, "plugin_name", name)
             if plugin not in warned:
                 warned.add(plugin)
                 app.stderr.write(f"warning: {exc}; its commands are unavailable\n")

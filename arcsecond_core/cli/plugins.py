@@ -1,40 +1,46 @@
-"""``arcsecond plugin list``: every plugin, its distribution, commands, and failures."""
+"""``arcsecond plugin list``: every plugin, its distribution, state and commands."""
 
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 from typing import Any
 
 from cliff.lister import Lister
 
 from arcsecond_core.cli.base import ArcsecondCommand, ListColumn
-from arcsecond_core.cli.commandmanager import PluginInfo
+from arcsecond_core.cli.commandmanager import LazyCommand
 from arcsecond_core.errors import ArcsecondError
+from arcsecond_core.plugin_registry import LOADED, PluginEntry
+
+COLUMNS = ("plugin", "distribution", "version", "state", "commands", "reason")
 
 
 class ListPlugins(ArcsecondCommand, Lister):
-    """List the plugins that provide commands, their versions, commands and load errors"""
+    """List the plugins, their state (loaded, disabled, failed, needs extra) and commands"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], list[Any]]:
-        commands: dict[PluginInfo, list[str]] = defaultdict(list)
-        errors: dict[PluginInfo, str] = {}
-        for entry_point in self.app.command_manager.entry_points():
-            commands[entry_point.plugin].append(entry_point.name.replace("_", " "))
-            try:
-                entry_point.load()
-            except ArcsecondError:
-                errors[entry_point.plugin] = self.app.command_manager.failures[entry_point.plugin]
-        columns = ("plugin", "distribution", "version", "status", "commands", "error")
+        plugins = self.app.command_manager.registry
+        for entry in plugins:
+            if entry.state == LOADED:
+                check_commands(entry)
         rows = [
             (
-                plugin.name,
-                plugin.distribution,
-                plugin.version,
-                "failed" if plugin in errors else "ok",
-                ListColumn(sorted(names)),
-                errors.get(plugin, ""),
+                entry.name,
+                entry.distribution[0],
+                entry.version,
+                entry.state,
+                ListColumn(sorted(entry.commands)),
+                entry.reason,
             )
-            for plugin, names in sorted(commands.items(), key=lambda kv: (kv[0].name != "core", kv[0].name))
+            for entry in sorted(plugins, key=lambda e: (e.name != "core", e.name))
         ]
-        return columns, rows
+        return COLUMNS, rows
+
+
+def check_commands(entry: PluginEntry) -> None:
+    """Import each command of ``entry``: a module that fails marks the plugin failed."""
+    for name, value in entry.commands.items():
+        try:
+            LazyCommand(entry, name, value).load()
+        except ArcsecondError:
+            return

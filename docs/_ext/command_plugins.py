@@ -1,11 +1,11 @@
-"""Keep the command reference buildable when an installed plugin fails to import.
+"""Give cliff's ``autoprogram-cliff`` directive the commands of every installed plugin.
 
-cliff's ``autoprogram-cliff`` directive loads every ``arcsecond.cli`` entry point through
-stevedore, which re-raises an AssertionError from any plugin and so stops the whole build. This
-extension loads the entry points first and hands stevedore only those that import. A failing
-command of ``arcsecond-cli`` itself is a warning (an error with ``-W``); a failing third-party
-plugin is left out of the reference with an informational message, as the CLI leaves it out of
-``arcsecond --help``.
+Commands are not entry points of their own: each plugin object (``arcsecond.plugins``) lists its
+commands. This extension lists them in stevedore's entry-point cache under the virtual
+namespace ``arcsecond.commands``, which ``cli.rst`` documents. Only commands that import are
+listed: a failing command of ``arcsecond-cli`` itself is a warning (an error with ``-W``); a
+failing third-party plugin is left out with an informational message, as the CLI leaves it out
+of ``arcsecond --help``.
 """
 
 from __future__ import annotations
@@ -16,37 +16,40 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-COMMANDS_NAMESPACE = "arcsecond.cli"
+COMMANDS_NAMESPACE = "arcsecond.commands"
 DISTRIBUTION = "arcsecond-cli"
 LOG = logging.getLogger(__name__)
 
 
-def distribution_of(entry_point: metadata.EntryPoint) -> str:
-    dist = getattr(entry_point, "dist", None)
-    return dist.metadata["Name"] if dist is not None else "?"
+def command_entry_points() -> tuple[list[metadata.EntryPoint], list[tuple[str, str, str]]]:
+    """The commands that import, as entry points; and (command, plugin, error) for the rest."""
+    from arcsecond_core.plugin import load_object
+    from arcsecond_core.plugin_registry import registry
 
-
-def split_entry_points() -> tuple[list[metadata.EntryPoint], list[tuple[metadata.EntryPoint, str]]]:
-    """The command entry points that load, and those that fail with their error."""
     loaded, failed = [], []
-    for entry_point in metadata.entry_points(group=COMMANDS_NAMESPACE):
-        try:
-            entry_point.load()
-        except Exception as exc:
-            failed.append((entry_point, f"{type(exc).__name__}: {exc}"))
-        else:
-            loaded.append(entry_point)
+    for entry in registry(frozenset()).available():
+        for name, value in entry.commands.items():
+            try:
+                load_object(value)
+            except Exception as exc:
+                failed.append((name, entry.name, f"{type(exc).__name__}: {exc}"))
+                entry.failed(str(exc))
+            else:
+                loaded.append(metadata.EntryPoint(name.replace(" ", "_"), value, COMMANDS_NAMESPACE))
     return loaded, failed
 
 
 def prime_stevedore(app: Sphinx) -> None:
     import stevedore
 
-    loaded, failed = split_entry_points()
+    from arcsecond_core.plugin_registry import registry
+
+    loaded, failed = command_entry_points()
     stevedore.ExtensionManager.ENTRY_POINT_CACHE[COMMANDS_NAMESPACE] = loaded
-    for entry_point, error in failed:
-        where = f"{entry_point.name} = {entry_point.value} ({distribution_of(entry_point)})"
-        if distribution_of(entry_point) == DISTRIBUTION:
+    entries = registry(frozenset()).entries
+    for command, plugin, error in failed:
+        where = f"{command!r} of plugin {plugin!r} ({entries[plugin].distribution[0]})"
+        if entries[plugin].distribution[0] == DISTRIBUTION:
             LOG.warning("command %s failed to load: %s", where, error)
         else:
             LOG.info("command reference: left out %s, which failed to load: %s", where, error)

@@ -17,8 +17,8 @@ from tests.api.files import write_fits, write_text
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(
-        "upload" not in {ep.name for ep in metadata.entry_points(group="arcsecond.api")},
-        reason="the upload plugin (plugins/upload, entry point arcsecond.api:upload) is not installed",
+        "upload" not in {ep.name for ep in metadata.entry_points(group="arcsecond.plugins")},
+        reason="the upload plugin (plugins/upload, entry point arcsecond.plugins:upload) is not installed",
     ),
 ]
 

@@ -1,5 +1,5 @@
-"""Commands come from entry points; their modules are imported only when needed; a broken
-plugin costs one warning line and nothing else."""
+"""Commands come from plugins found with stevedore; their modules are imported only when needed;
+a broken plugin costs one warning line and nothing else."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ def imported_after(argv: list[str]) -> tuple[int, list[str]]:
 
 
 def plugin_modules(modules: list[str]) -> list[str]:
-    return [m for m in modules if m.startswith("arcsecond_plugins.")]
+    """The plugin modules imported beyond the plugin objects (``arcsecond_plugins.X.plugin``)
+    and their packages, which stevedore loads on every run."""
+    return [m for m in modules if m.startswith("arcsecond_plugins.")
+            and len(m.split(".")) > 2 and not m.endswith(".plugin")]
 
 
 def test_version_imports_no_plugin_and_no_http_stack() -> None:
@@ -59,7 +62,8 @@ def test_dataset_list_imports_only_the_dataset_plugin(arcsecond_client: Arcsecon
         "import json, sys\n"
         "from arcsecond_core.cli.main import main\n"
         "status = main(['dataset', 'list', '-f', 'json'])\n"
-        "mods = sorted(m for m in sys.modules if m.startswith('arcsecond_plugins.'))\n"
+        "mods = sorted(m for m in sys.modules if m.startswith('arcsecond_plugins.')"
+        " and m.count('.') > 1 and not m.endswith('.plugin'))\n"
         "print('\\n' + json.dumps([status, mods]))\n"
     )
     proc = subprocess.run(
@@ -91,7 +95,7 @@ def test_help_warns_once_about_a_broken_plugin_and_lists_the_rest(arcsecond_clie
     assert proc.returncode == 0
     warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        f"warning: plugin '{BROKEN_DISTRIBUTION}' ({BROKEN_DISTRIBUTION} 0.0.1) failed to load: "
+        f"warning: plugin 'broken' ({BROKEN_DISTRIBUTION} 0.0.1) failed to load: "
         "AssertionError: this plugin is broken on purpose; its commands are unavailable"
     ]
     assert "  whoami " in proc.stdout and "broken hello" not in proc.stdout
@@ -104,7 +108,7 @@ def test_other_commands_work_and_the_broken_one_fails_in_one_line(arcsecond_clie
     proc = arcsecond_client.run("broken", "hello")
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"error: plugin '{BROKEN_DISTRIBUTION}' ({BROKEN_DISTRIBUTION} 0.0.1) failed to load: "
+        f"error: plugin 'broken' ({BROKEN_DISTRIBUTION} 0.0.1) failed to load: "
         "AssertionError: this plugin is broken on purpose"
     ]
 
@@ -112,9 +116,9 @@ def test_other_commands_work_and_the_broken_one_fails_in_one_line(arcsecond_clie
 @requires_broken_plugin
 def test_plugin_list_shows_versions_commands_and_failures(arcsecond_client: ArcsecondClient) -> None:
     rows = {row["plugin"]: row for row in arcsecond_client.json("plugin", "list")}
-    assert rows["core"]["status"] == "ok" and "whoami" in rows["core"]["commands"]
+    assert rows["core"]["state"] == "loaded" and "whoami" in rows["core"]["commands"]
     assert rows["server"]["distribution"] == "arcsecond-cli" and "server start" in rows["server"]["commands"]
-    broken = rows[BROKEN_DISTRIBUTION]
-    assert broken["status"] == "failed" and broken["version"] == "0.0.1"
-    assert broken["commands"] == ["broken hello"]
-    assert broken["error"] == "AssertionError: this plugin is broken on purpose"
+    broken = rows["broken"]
+    assert (broken["distribution"], broken["version"]) == (BROKEN_DISTRIBUTION, "0.0.1")
+    assert broken["state"] == "failed" and broken["commands"] == ["broken hello"]
+    assert broken["reason"] == "AssertionError: this plugin is broken on purpose"

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from arcsecond_core import errors
-from arcsecond_core.api import BUILTIN_RESOURCES
 from arcsecond_core.config import ServerProfile
 from arcsecond_core.datafiles import DataFiles
+from arcsecond_core.plugin_registry import registry
 
 ID_FIELDS = {"datafiles": "id", "profiles": "username", "organisations": "subdomain"}
 
@@ -87,7 +87,7 @@ class FakeAPI:
     def resource(self, name: str) -> Any:
         if name == "datafiles":
             return DataFiles(self.session)  # type: ignore[arg-type]
-        return BUILTIN_RESOURCES[name].bind(self.session)  # type: ignore[arg-type]
+        return registry().resources()[name].bind(self.session)  # type: ignore[arg-type]
 
     def me(self) -> dict[str, Any]:
         return self.session.store["profile"][0]

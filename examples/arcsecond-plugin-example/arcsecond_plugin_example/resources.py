@@ -1,10 +1,9 @@
-"""API resources this plugin declares (entry point group ``arcsecond.resources``).
+"""API resources this plugin declares (listed in its plugin object, ``plugin.py``).
 
-``ArcsecondAPI`` exposes each one under its entry point name: ``api.example_observations``.
 Names are shared by every installed plugin, so they carry this plugin's prefix.
 """
 
-from arcsecond_core.api import ResourceSpec
+from arcsecond_core.plugin import ResourceSpec
 
 OBSERVATIONS = ResourceSpec("observations", id_field="id", name_field=None, singular="observation")
 CALIBRATIONS = ResourceSpec("calibrations", id_field="id", name_field=None, singular="calibration")
