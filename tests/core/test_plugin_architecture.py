@@ -118,7 +118,8 @@ def test_disabled_plugins_leave_the_shell_and_its_completion(env, monkeypatch) -
     try:
         shell, _out, _err = make_shell()
         assert completions(shell, "serv") == ()
-        assert completions(shell, "data") == ("datafile", "datapackage", "dataset", "datasets")
+        assert completions(shell, "data") == ("datafile", "datafiles", "datapackage", "dataset",
+                                              "datasets")
         monkeypatch.delenv("ARCSECOND_DISABLED_PLUGINS")
         registry.cache_clear()
         shell, _out, _err = make_shell()
