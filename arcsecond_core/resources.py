@@ -71,9 +71,12 @@ class Resource:
         try:
             return self.session.get(self._detail(object_id), portal=self.portal_scoped)
         except errors.NotFound as exc:
+            detail = exc.payload.get("detail") if isinstance(exc.payload, dict) else None
             raise errors.NotFound(
                 f"no {self.singular} {object_id!r} on {self.session.base_url}"
-                + (f" in portal {self.session.portal!r}" if self.session.portal else ""),
+                + (f" in portal {self.session.portal!r}" if self.session.portal else "")
+                # the server's own words when they say more (e.g. which catalogue is missing)
+                + (f" ({detail.rstrip('.')})" if detail and detail != "Not found." else ""),
                 404,
                 exc.payload,
             ) from exc
