@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from arcsecond_core import errors
+from arcsecond_core.formnames import content_disposition
 from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import ArcsecondSession
 
@@ -34,6 +35,8 @@ class FileChanged(errors.ArcsecondError):
 
 class MultipartFileBody:
     """A ``multipart/form-data`` body: text fields, then one file streamed from disk.
+
+    The file name is encoded as :mod:`arcsecond_core.formnames` says, so that it arrives exactly.
 
     Read by the HTTP connection block after block: the file is read with ``readinto`` into one
     reused buffer, so memory stays constant and no byte is copied in Python. The length is known
@@ -61,9 +64,10 @@ class MultipartFileBody:
             part = RequestField(name=name, data=value)
             part.make_multipart()
             parts.append(f"--{boundary}\r\n{part.render_headers()}{value}\r\n".encode())
-        file_part = RequestField(name=file_field, data=b"", filename=file_name)
-        file_part.make_multipart(content_type="application/octet-stream")
-        parts.append(f"--{boundary}\r\n{file_part.render_headers()}".encode())
+        parts.append(
+            f"--{boundary}\r\nContent-Disposition: {content_disposition(file_field, file_name)}"
+            "\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+        )
         self._head = b"".join(parts)
         self._tail = f"\r\n--{boundary}--\r\n".encode()
         self._handle = handle

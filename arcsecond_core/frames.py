@@ -1,6 +1,6 @@
 """Observation files by content: compression, FITS or XISF, their headers and when they were taken.
 
-``astropy`` is imported only inside :func:`read_fits_header`, so importing this module stays cheap.
+``astropy`` is imported only inside :func:`parse_fits_header`, so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO, Any
 
 FITS_SIGNATURE = b"SIMPLE  ="
+EXTENSION_SIGNATURE = b"XTENSION="
 XISF_SIGNATURE = b"XISF0100"
 PROBE_BYTES = 16
 FITS_BLOCK = 2880
 FITS_CARD = 80
 MAX_HEADER_BYTES = 16 * 1024 * 1024
+#: How many HDUs after the primary are looked at for the one describing the frame.
+MAX_HDUS = 8
 COMPRESSED_SUFFIXES = {"gz": "gzip", "gzip": "gzip", "bz2": "bzip2", "bzip2": "bzip2", "zip": "zip"}
 
 DATE_KEYS = ("DATE-OBS", "DATE-BEG", "DATE_OBS")
@@ -37,6 +41,7 @@ XISF_PROPERTIES = {
     "Instrument:Filter:Name": "FILTER",
     "Instrument:ExposureTime": "EXPTIME",
 }
+STRUCTURAL_KEYS = frozenset({"BITPIX", "PCOUNT", "GCOUNT", "ZIMAGE", *DATE_KEYS, *MJD_KEYS})
 MJD_EPOCH = dt.datetime(1858, 11, 17, tzinfo=dt.timezone.utc)
 _ISO_DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?"
@@ -119,27 +124,117 @@ def read_header(stream: IO[bytes], file_type: str, start: bytes = b"") -> dict[s
 
 
 def read_fits_header(stream: IO[bytes], start: bytes = b"") -> dict[str, Any]:
-    """The primary header's cards, read block by block up to END; ValueError if truncated or corrupt."""
+    """The cards of the HDU that describes the frame (see :func:`fits_layout`), with the primary
+    header's cards under them; ValueError if the primary header is truncated or corrupt."""
+    layout = fits_layout(stream, start)
+    values = parse_fits_header(layout.primary)
+    if layout.frame is not None:
+        values.update(parse_fits_header(layout.frame))
+    return values
+
+
+@dataclass(frozen=True)
+class FitsLayout:
+    """The raw primary header, and the raw header of the later HDU that describes the frame
+    (None when it is the primary); ``tile_compressed`` when that HDU is an fpack image."""
+
+    primary: bytes
+    frame: bytes | None = None
+    tile_compressed: bool = False
+
+
+def fits_layout(stream: IO[bytes], start: bytes = b"") -> FitsLayout:
+    """Walk the HDUs up to the first that has data or an observation date.
+
+    An fpack file (an empty primary HDU, then a compressed image HDU) is described by its second
+    HDU. Only headers are read: an HDU passed over has no data, so the next header follows it.
+    """
+    primary = raw_fits_header(stream, start, FITS_SIGNATURE)
+    cards = structural_cards(primary)
+    if _describes_frame(cards):
+        return FitsLayout(primary)
+    try:
+        for _ in range(MAX_HDUS):
+            raw = raw_fits_header(stream, b"", EXTENSION_SIGNATURE)
+            cards = structural_cards(raw)
+            if _describes_frame(cards):
+                return FitsLayout(primary, raw, cards.get("ZIMAGE") == "T")
+    except ValueError:  # no further HDU (or a broken one): the primary describes the file
+        pass
+    return FitsLayout(primary)
+
+
+def raw_fits_header(stream: IO[bytes], start: bytes, signature: bytes) -> bytes:
+    """One header's blocks, read up to its END card; ValueError if truncated or not a header."""
     first_block = start + read_exactly(stream, FITS_BLOCK - len(start))
-    if not first_block.startswith(FITS_SIGNATURE):
-        raise ValueError("not a FITS file")
+    if not first_block.startswith(signature):
+        raise ValueError("not a FITS file" if signature == FITS_SIGNATURE else "no FITS header")
     data = bytearray()
     block = first_block
     while True:
         if len(block) < FITS_BLOCK:
             raise ValueError("truncated FITS header")
         data.extend(block)
-        if any(block[i : i + 8] == b"END     " for i in range(0, FITS_BLOCK, FITS_CARD)):
-            break
+        if _has_end_card(block):
+            return bytes(data)
         if len(data) >= MAX_HEADER_BYTES:
             raise ValueError("FITS header without END")
         block = read_exactly(stream, FITS_BLOCK)
+
+
+def _has_end_card(block: bytes) -> bool:
+    position = block.find(b"END     ")
+    while position != -1:
+        if position % FITS_CARD == 0:
+            return True
+        position = block.find(b"END     ", position + 1)
+    return False
+
+
+def structural_cards(raw: bytes) -> dict[str, str]:
+    """Keyword -> value text of the cards that give a header's layout and date (NAXISn, BITPIX,
+    PCOUNT, GCOUNT, ZIMAGE, the date keywords), read without astropy."""
+    cards: dict[str, str] = {}
+    text = raw.decode("ascii", "replace")
+    for i in range(0, len(text), FITS_CARD):
+        keyword = text[i : i + 8].rstrip()
+        if keyword == "END":
+            break
+        wanted = keyword in STRUCTURAL_KEYS or keyword.startswith("NAXIS")
+        if wanted and text[i + 8 : i + 10] == "= " and keyword not in cards:
+            cards[keyword] = text[i + 10 : i + FITS_CARD].split("/", 1)[0].strip()
+    return cards
+
+
+def data_size(cards: dict[str, str]) -> int:
+    """Bytes of data (padded to whole blocks) after a header; ValueError if its axes are broken."""
+    axes = int(cards.get("NAXIS", "0") or 0)
+    if axes <= 0:
+        return 0
+    count = 1
+    for axis in range(1, axes + 1):
+        count *= int(cards.get(f"NAXIS{axis}", "0"))
+    bits = abs(int(cards.get("BITPIX", "8")))
+    size = bits // 8 * int(cards.get("GCOUNT", "1")) * (int(cards.get("PCOUNT", "0")) + count)
+    return -(-size // FITS_BLOCK) * FITS_BLOCK
+
+
+def _describes_frame(cards: dict[str, str]) -> bool:
+    try:
+        has_data = data_size(cards) > 0
+    except ValueError:
+        has_data = False
+    return has_data or any(key in cards for key in (*DATE_KEYS, *MJD_KEYS))
+
+
+def parse_fits_header(raw: bytes) -> dict[str, Any]:
+    """The cards of a raw header (astropy), a malformed card skipped; ValueError if unreadable."""
     from astropy.io import fits
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            header = fits.Header.fromstring(bytes(data).decode("ascii", "replace"))
+            header = fits.Header.fromstring(raw.decode("ascii", "replace"))
         except Exception as exc:
             raise ValueError(f"corrupt FITS header ({exc})") from exc
         values: dict[str, Any] = {}

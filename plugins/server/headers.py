@@ -7,12 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arcsecond_core import frames
+from arcsecond_core import filetypes, frames
 
-FITS_EXTENSIONS = {
-    "fits", "fit", "fts", "ft", "mt", "imfits", "imfit", "uvfits", "uvfit",
-    "pha", "rmf", "arf", "rsp", "pi",
-}
 CALIBRATION_KINDS = (("bias", "bias"), ("zero", "bias"), ("dark", "dark"), ("flat", "flat"))
 
 
@@ -26,29 +22,10 @@ class FileInfo:
     frame: dict[str, Any] | None = field(default=None)
 
 
-def _extension(name: str) -> str:
-    return name.rpartition(".")[2].lower() if "." in name else ""
-
-
 def inspect(path: Path, file_name: str, content_type: str | None = None) -> FileInfo:
-    """Compression, type and headers of a stored file; a broken file is kept as what it claims."""
-    with open(path, "rb") as handle:
-        info = FileInfo(compression=frames.compression_of(handle.read(frames.PROBE_BYTES)))
-    inner = file_name
-    try:
-        with frames.opened(path, info.compression, file_name) as (stream, inner):
-            start = frames.read_exactly(stream, frames.PROBE_BYTES)
-            info.file_type = frames.content_type(start)
-            if info.file_type != "other":
-                info.headers = frames.read_header(stream, info.file_type, start)
-    except Exception:
-        info.headers = None
-    if info.file_type == "other":
-        ext = _extension(inner)
-        if ext in FITS_EXTENSIONS or (content_type or "").lower() == "image/fits":
-            info.file_type = "fits"
-        elif ext == "xisf":
-            info.file_type = "xisf"
+    """Compression, type and headers of a stored file, by the rule the upload's dry run shows."""
+    found = filetypes.inspect(path, file_name, content_type)
+    info = FileInfo(found.file_type, found.compression, found.headers)
     if info.headers is not None:
         info.frame = frame_from_headers(info.headers)
     return info

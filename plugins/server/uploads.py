@@ -7,9 +7,12 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.wrappers import Request
+
+from arcsecond_core.formnames import filename_parameter, name_problem
 
 from .rest import ApiError, detail
 
@@ -24,6 +27,8 @@ class Upload:
 
     fields: dict[str, str] = field(default_factory=dict)
     file_name: str | None = None
+    #: Why ``file_name`` cannot be a data file's name (a 400 on the ``file`` field), or None.
+    name_error: str | None = None
     content_type: str | None = None
     temp_path: Path | None = None
     size: int = 0
@@ -35,9 +40,12 @@ class Upload:
             self.temp_path = None
 
 
-def clean_name(name: str) -> str:
-    """The last component of a client-supplied file name."""
-    return name.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+def file_name_of(headers: Headers, parsed: str) -> str:
+    """The file name a part's ``Content-Disposition`` carries, decoded as the client encoded it
+    (``arcsecond_core.formnames``); a path keeps its last component only, a backslash is part of
+    the name. ``parsed`` is Werkzeug's reading, used for a ``filename*`` parameter alone."""
+    name = filename_parameter(headers.get("content-disposition", ""))
+    return (parsed if name is None else name).rsplit("/", 1)[-1]
 
 
 def receive(request: Request, tmp_dir: Path, file_part: str = "file") -> Upload:
@@ -81,7 +89,8 @@ def _decode(request: Request, boundary: bytes, tmp_dir: Path, file_part: str,
                 if event.name == file_part and sink is None and upload.temp_path is None:
                     tmp_dir.mkdir(parents=True, exist_ok=True)
                     upload.temp_path = tmp_dir / f"{uuid.uuid4().hex}.part"
-                    upload.file_name = clean_name(event.filename)
+                    upload.file_name = file_name_of(event.headers, event.filename)
+                    upload.name_error = name_problem(upload.file_name)
                     upload.content_type = event.headers.get("content-type")
                     sink = open(upload.temp_path, "wb", buffering=1024 * 1024)  # noqa: SIM115
                 else:

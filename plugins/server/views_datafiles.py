@@ -34,8 +34,13 @@ from .uploads import Upload, receive
 from .views_datasets import remove_files
 
 
-def already_exists(file_name: str, dataset: str) -> ApiError:
-    return detail(400, f"A file named '{file_name}' already exists in dataset {dataset}.")
+def already_exists(file_name: str, dataset: str, existing: sqlite3.Row | None = None) -> ApiError:
+    """The answer to a second upload of a name (ours: with the size, sha256 and id of the file
+    that holds it, so that a client whose key cannot read data files can compare contents)."""
+    error = detail(400, f"A file named '{file_name}' already exists in dataset {dataset}.")
+    if existing is not None:
+        error.body.update(id=existing["id"], size=existing["size"], checksum=existing["checksum"])
+    return error
 
 
 class DataFiles(Resource):
@@ -98,8 +103,8 @@ class DataFiles(Resource):
                 errors["dataset"] = [does_not_exist(raw.strip())]
         if upload.temp_path is None:
             errors["file"] = ["No file was submitted."]
-        elif not upload.file_name:
-            errors["file"] = ["The submitted file has no name."]
+        elif upload.name_error:
+            errors["file"] = [upload.name_error]
         is_raw, tags = False, []
         try:
             is_raw = parse_bool(upload.fields.get("is_raw", "False"), "is_raw")
@@ -113,9 +118,10 @@ class DataFiles(Resource):
     def _store(self, ctx: Context, upload: Upload) -> int:
         dataset, is_raw, tags = self._validate(ctx, upload)
         name = str(upload.file_name)
-        if ctx.db.one("SELECT 1 FROM datafiles WHERE dataset = ? AND file_name = ?",
-                      (dataset["uuid"], name)):
-            raise already_exists(name, dataset["uuid"])
+        existing = ctx.db.one("SELECT id, size, checksum FROM datafiles"
+                              " WHERE dataset = ? AND file_name = ?", (dataset["uuid"], name))
+        if existing:
+            raise already_exists(name, dataset["uuid"], existing)
         assert upload.temp_path is not None
         info = inspect(upload.temp_path, name, upload.content_type)
         relative = f"{dataset['uuid']}/{uuidlib.uuid4().hex}"

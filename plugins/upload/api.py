@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 
 def upload(
     api: Any,
-    folder: str | os.PathLike[str],
+    folder: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     dataset: str | None = None,
     *,
     telescope: str | None = None,
@@ -19,25 +19,27 @@ def upload(
     retries: int = 10,
     rename_duplicates: bool = False,
     verify: bool = False,
+    replace: bool = False,
     dry_run: bool = False,
 ) -> Any:
     """Upload every non-hidden file under ``folder`` into ``dataset`` (name or UUID).
 
-    Works like ``arcsecond upload`` without the question: files already in the dataset are
-    skipped, the rest are sent by ``jobs`` threads with retries. Returns a ``Report``
-    (``report.ok``, ``report.files()`` as dicts with path, status, id, bytes and error); with
+    ``folder`` may also be a file, or a list of folders and files, as ``arcsecond upload``
+    takes them. Works like ``arcsecond upload`` without the question: files already in the
+    dataset (same name, same content) are skipped, names holding other content are conflicts
+    (``replace=True`` deletes the server's copy and sends the file), the rest are sent by
+    ``jobs`` threads with retries. Returns a ``Report`` (``report.ok``, ``report.files()`` as
+    dicts with path, status, id, bytes and error); with
     ``dry_run`` nothing is sent and the list of files with their headers is returned instead.
 
     >>> from arcsecond_core.api import ArcsecondAPI
     >>> report = ArcsecondAPI().upload("/data/2024-05-01", dataset="M31")  # doctest: +SKIP
     """
-    from pathlib import Path
-
     from .job import Options, dry_run_rows, execute, parse_tags, prepare
 
-    options = Options(folder=Path(folder), dataset=dataset, telescope=telescope,
+    options = Options(paths=folder, dataset=dataset, telescope=telescope,
                       tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,
-                      rename_duplicates=rename_duplicates, verify=verify)
+                      rename_duplicates=rename_duplicates, verify=verify, replace=replace)
     plan = prepare(api, options)
     if dry_run:
         return dry_run_rows(plan)

@@ -1,4 +1,4 @@
-"""``arcsecond upload FOLDER``: the command line of the folder upload."""
+"""``arcsecond upload PATH...``: the command line of the upload."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
-                   "action")
+                   "action", "note")
 
 
 def _seconds(text: str) -> float:
@@ -44,17 +44,19 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 
 class Upload(ArcsecondCommand):
-    """Upload every file of a folder into a dataset: parallel, resumable, with retries"""
+    """Upload folders and files into a dataset: parallel, resumable, with retries"""
 
     portal_option = True
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument("folder", metavar="FOLDER", help="The folder to upload (subfolders "
-                            "included, hidden files and folders skipped).")
+        parser.add_argument("paths", metavar="PATH", nargs="+",
+                            help="The folders (subfolders included, hidden files and folders "
+                                 "skipped) and files to upload; a file keeps its base name.")
         parser.add_argument("-d", "--dataset", metavar="DATASET", default=None,
                             help="Dataset name or UUID; a name no dataset has is created "
-                                 "(default: the folder's name).")
+                                 "(default: the folder's name, or the file's folder's name; "
+                                 "required with several paths).")
         parser.add_argument("-t", "--telescope", metavar="TELESCOPE", default=None,
                             help="Telescope name or UUID for a new dataset (its site sets the "
                                  "night-log dates).")
@@ -74,6 +76,10 @@ class Upload(ArcsecondCommand):
         parser.add_argument("--verify", action="store_true",
                             help="Hash each file while it is sent and check that the server's "
                                  "sha256 matches (costs CPU; sizes are always checked).")
+        parser.add_argument("--replace", action="store_true",
+                            help="When the dataset holds a file of the same name with other "
+                                 "content, delete the server's copy and send this one "
+                                 "(default: report a conflict; needs the access key).")
         parser.add_argument("--rename-duplicates", action="store_true",
                             help="Send files whose names repeat across subfolders as "
                                  "sub_dir__name instead of refusing.")
@@ -99,11 +105,11 @@ class Upload(ArcsecondCommand):
         from .report import write_json, write_report, write_table
 
         options = Options(
-            folder=parsed_args.folder, dataset=parsed_args.dataset,
+            paths=parsed_args.paths, dataset=parsed_args.dataset,
             telescope=parsed_args.telescope, tags=tuple(parsed_args.tags or ()),
             raw=parsed_args.raw, jobs=parsed_args.jobs,
             rename_duplicates=parsed_args.rename_duplicates, retries=parsed_args.retries,
-            verify=parsed_args.verify,
+            verify=parsed_args.verify, replace=parsed_args.replace,
         )
         if parsed_args.watch and parsed_args.dry_run:
             raise UsageError("--watch and --dry-run cannot be used together")

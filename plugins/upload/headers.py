@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Any
 
+from arcsecond_core.filetypes import inspect
 from arcsecond_core.frames import (
     IMAGE_TYPE_KEYS,
     OBJECT_KEYS,
     first,
     observation_time,
-    opened,
     parse_utc,
-    read_header,
 )
 from arcsecond_core.nights import Site, night_date
 
@@ -35,10 +33,9 @@ class Summary:
     error: str | None = None
 
 
-def read_headers(path: str | os.PathLike[str], kind: Kind) -> dict[str, Any]:
-    """The primary FITS header, or the XISF FITS keywords and known properties, as a dict."""
-    with opened(path, kind.compression) as (stream, _):
-        return read_header(stream, kind.file_type)
+def read_headers(path: str | os.PathLike[str], file_name: str | None = None) -> Kind:
+    """The file's Kind with its headers (the server's reading of them); never raises."""
+    return inspect(path, file_name)
 
 
 def night_log_date(when: dt.datetime, site: Site | None) -> str:
@@ -46,14 +43,15 @@ def night_log_date(when: dt.datetime, site: Site | None) -> str:
     return night_date(when, site).isoformat()
 
 
-def summarize(path: str | os.PathLike[str], kind: Kind, site: Site | None) -> Summary:
+def summarize(path: str | os.PathLike[str], kind: Kind, site: Site | None,
+              file_name: str | None = None) -> Summary:
     """DATE-OBS, OBJECT, IMAGETYP and night-log date of a FITS or XISF file (never raises)."""
     if not kind.has_headers:
-        return Summary()
-    try:
-        headers = read_headers(path, kind)
-    except Exception as exc:  # astropy, zlib, bz2 and XML all have their own errors
-        return Summary(error=f"unreadable header ({exc})")
+        return Summary(error=kind.error)
+    read = kind if kind.headers is not None or kind.error else read_headers(path, file_name)
+    if read.headers is None:
+        return Summary(error=f"headers {read.error or 'unreadable'}")
+    headers = read.headers
     when = observation_time(headers)
     date_obs = headers.get("DATE-OBS")
     target = first(headers, *OBJECT_KEYS)

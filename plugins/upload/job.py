@@ -21,8 +21,17 @@ from .headers import Site, summarize
 from .ledger import Ledger
 from .progress import human_bytes
 from .report import Report
-from .scan import LocalFile, ScanResult, resolve_duplicates, scan
-from .transfer import FAILED, IGNORED, SKIPPED, Outcome, Progress, RetryPolicy, Transfer
+from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
+from .transfer import (
+    CONFLICT,
+    FAILED,
+    IGNORED,
+    SKIPPED,
+    Outcome,
+    Progress,
+    RetryPolicy,
+    Transfer,
+)
 
 LOG = logging.getLogger("arcsecond.upload")
 
@@ -31,7 +40,8 @@ LOG = logging.getLogger("arcsecond.upload")
 class Options:
     """What to upload and how (the command line, or the keyword arguments of ``api.upload``)."""
 
-    folder: Path
+    #: The folders and files to upload (one path or several).
+    paths: Any
     dataset: str | None = None
     telescope: str | None = None
     tags: tuple[str, ...] = ()
@@ -40,9 +50,11 @@ class Options:
     rename_duplicates: bool = False
     retries: int = 10
     verify: bool = False
+    #: Replace a server copy whose content differs instead of reporting a conflict.
+    replace: bool = False
 
     def __post_init__(self) -> None:
-        self.folder = Path(self.folder)
+        self.paths = as_paths(self.paths)
         if self.jobs < 1:
             raise errors.UsageError("--jobs must be 1 or more")
         if self.retries < 1:
@@ -85,7 +97,7 @@ class Plan:
 
     def kind(self, item: LocalFile) -> Kind:
         if item.relative not in self.kinds:
-            self.kinds[item.relative] = classify(item.path)
+            self.kinds[item.relative] = classify(item.path, item.remote_name)
         return self.kinds[item.relative]
 
     def classify_all(self, threads: int = 8) -> None:
@@ -96,18 +108,19 @@ class Plan:
         if len(missing) < 2:
             return
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for item, kind in zip(missing, pool.map(lambda f: classify(f.path), missing),
-                                  strict=True):
+            kinds = pool.map(lambda f: classify(f.path, f.remote_name), missing)
+            for item, kind in zip(missing, kinds, strict=True):
                 self.kinds[item.relative] = kind
 
 
 def prepare(api: Any, options: Options) -> Plan:
-    """Scan the folder and ask the server what it has; sends nothing."""
-    scanned = scan(options.folder)
+    """Scan the paths and ask the server what it has; sends nothing."""
+    scanned = scan(options.paths)
     patiently = planning.patiently
     organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
         if api.portal else None
-    target = patiently(lambda: planning.find_dataset(api, options.dataset, options.folder))
+    default_name = default_dataset_name(options.paths)
+    target = patiently(lambda: planning.find_dataset(api, options.dataset, default_name))
     telescope = None
     if options.telescope:
         name = options.telescope
@@ -133,8 +146,16 @@ def prepare(api: Any, options: Options) -> Plan:
         entries = {}
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
     remote = patiently(lambda: planning.remote_files(api, target.uuid))
-    comparison = planning.compare(files, remote, entries)
+    comparison = planning.compare(files, remote, entries, replace=options.replace)
     return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
+
+
+def default_dataset_name(paths: list[Path]) -> str | None:
+    """The dataset a run goes to without -d: the folder's name, or the folder of the one file."""
+    if len(paths) != 1:
+        return None
+    path = paths[0].resolve()
+    return path.name if path.is_dir() else path.parent.name
 
 
 def open_ledger(api: Any, dataset_uuid: str) -> Ledger:
@@ -175,7 +196,11 @@ def summary_lines(plan: Plan) -> list[str]:
     ]
     if plan.comparison.conflicts:
         lines.append(f"conflicts: {len(plan.comparison.conflicts)} names already in the dataset "
-                     "with other content (not sent)")
+                     "with other content (not sent; --replace sends them instead)")
+    replacing = [d for d in plan.comparison.to_send if d.action == "replace"]
+    if replacing:
+        lines.append(f"replace:   {len(replacing)} server copies with other content, deleted "
+                     "before their file is sent")
     left = plan.scanned.problems
     if left or plan.scanned.hidden:
         reasons = Counter(problem.reason for problem in left)
@@ -187,11 +212,13 @@ def summary_lines(plan: Plan) -> list[str]:
 
 def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
     """Each file with its type, headers and night-log date, and what would happen to it."""
-    actions = {d.file.relative: d for d in plan.comparison.skipped + plan.comparison.conflicts}
+    comparison = plan.comparison
+    actions = {d.file.relative: d for d in comparison.skipped + comparison.conflicts
+               + comparison.to_send}
     rows = []
     for item in plan.files:
         kind = plan.kind(item)
-        headers = summarize(item.path, kind, plan.site)
+        headers = summarize(item.path, kind, plan.site, item.remote_name)
         decision = actions.get(item.relative)
         rows.append({
             "path": item.relative,
@@ -204,7 +231,7 @@ def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
             "imagetyp": headers.imagetyp,
             "night_log": headers.night_log,
             "action": "send" if decision is None else decision.action,
-            "note": headers.error or (decision.reason if decision else None),
+            "note": headers.error or (decision.reason if decision and decision.reason else None),
         })
     return rows
 
@@ -221,7 +248,8 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
         outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
                                 datafile_id=remote.get("id"), note=decision.reason))
     outcomes.extend(
-        Outcome(d.file.relative, d.file.remote_name, FAILED, error=d.reason)
+        Outcome(d.file.relative, d.file.remote_name, CONFLICT,
+                datafile_id=(d.remote or {}).get("id"), error=d.reason)
         for d in plan.comparison.conflicts
     )
     return outcomes
@@ -245,6 +273,7 @@ def execute(
         for decision in plan.comparison.skipped:
             item, remote = decision.file, decision.remote or {}
             ledger.record(item.relative, item.remote_name, item.size, item.mtime_ns, "sent",
+                          sha256=decision.sha256 or remote.get("checksum"),
                           datafile_id=remote.get("id"))
         transfer = make_transfer(plan, ledger, uuid, progress, cancel)
         try:
@@ -265,6 +294,9 @@ def make_transfer(
     transfer = Transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
         policy=RetryPolicy(attempts=options.retries), verify=options.verify,
+        replace=options.replace,
+        replacing={d.file.relative: (d.remote or {}).get("id")
+                   for d in plan.comparison.to_send if d.action == "replace"},
     )
     if progress is not None:
         transfer.progress = progress

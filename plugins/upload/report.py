@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from .progress import human_bytes
-from .transfer import CANCELLED, FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
+from .transfer import CANCELLED, CONFLICT, FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
 
-STATUS_ORDER = (UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED)
+STATUS_ORDER = (UPLOADED, SKIPPED, CONFLICT, FAILED, IGNORED, CANCELLED)
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Report:
     @property
     def ok(self) -> bool:
         """True when every file was uploaded or skipped (ignored paths do not count)."""
-        return not self.failed and not self.interrupted and not self.counts[CANCELLED]
+        counts = self.counts
+        return not self.failed and not self.interrupted and not counts[CANCELLED] \
+            and not counts[CONFLICT]
 
     @property
     def uploaded_bytes(self) -> int:
@@ -87,7 +89,7 @@ def write_report(stream: TextIO, report: Report, formatter: str) -> None:
     if formatter == "json":
         write_json(stream, report.files())
         return
-    attention = [o.as_dict() for o in report.outcomes if o.status in (FAILED, CANCELLED)]
+    attention = [o.as_dict() for o in report.outcomes if o.status in (CONFLICT, FAILED, CANCELLED)]
     if attention:
         write_table(stream, ("path", "status", "error"), attention)
     stream.write(report.headline() + "\n")

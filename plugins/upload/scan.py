@@ -1,4 +1,4 @@
-"""Walk a folder: the files to upload, what was left aside and why, and duplicate names."""
+"""Walk folders (and take files): the files to upload, what was left aside and why, and duplicate names."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import errno
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Union
 
 from arcsecond_core.errors import UsageError
 
@@ -43,10 +44,15 @@ class Problem:
 class ScanResult:
     """The outcome of a walk: files in a stable order, problems, hidden paths skipped."""
 
-    root: Path
+    roots: list[Path] = field(default_factory=list)
     files: list[LocalFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hidden: int = 0
+
+    @property
+    def root(self) -> Path:
+        """The first path given (the folder, for a one-folder upload)."""
+        return self.roots[0]
 
     @property
     def total_bytes(self) -> int:
@@ -58,50 +64,104 @@ def is_hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative).parts)
 
 
-def scan(root: str | os.PathLike[str]) -> ScanResult:
-    """Every non-hidden regular file under ``root``, symlinks followed, loops detected."""
-    base = Path(root).expanduser()
-    try:
-        info = base.stat()
-    except OSError as exc:
-        raise UsageError(f"cannot read folder {str(base)!r}: {exc.strerror or exc}") from exc
-    if not stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{str(base)!r} is not a folder")
-    result = ScanResult(root=base.resolve())
-    _walk(result, base, "", {(info.st_dev, info.st_ino)})
+PathArgument = Union[str, "os.PathLike[str]"]
+
+
+def as_paths(paths: PathArgument | Sequence[PathArgument]) -> list[Path]:
+    """One path or several, as a list; UsageError for none or an empty one."""
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not items:
+        raise UsageError("give at least one file or folder to upload")
+    if any(not os.fspath(item).strip() for item in items):
+        raise UsageError("a path to upload may not be empty")
+    return [Path(item).expanduser() for item in items]
+
+
+def scan(paths: PathArgument | Sequence[PathArgument]) -> ScanResult:
+    """Every non-hidden regular file under the folders given, and the files given, by relative
+    path: inside the folder for one folder, else below each path's own name; symlinks followed,
+    loops detected. A file keeps its base name."""
+    bases = as_paths(paths)
+    result = ScanResult(roots=[base.resolve() for base in bases])
+    tops: dict[str, Path] = {}
+    for base in bases:
+        try:
+            info = base.stat()
+        except OSError as exc:
+            raise UsageError(f"cannot read {str(base)!r}: {exc.strerror or exc}") from exc
+        name = base.resolve().name
+        if stat.S_ISDIR(info.st_mode):
+            prefix = "" if len(bases) == 1 else f"{name}/"
+        elif stat.S_ISREG(info.st_mode):
+            prefix = None
+        else:
+            raise UsageError(f"{str(base)!r} is neither a file nor a folder")
+        if len(bases) > 1 and name in tops:
+            raise UsageError(f"{str(tops[name])!r} and {str(base)!r} have the same name; "
+                             "upload them one at a time or into different datasets")
+        tops[name] = base
+        if prefix is None:
+            _add_file(result, base, name, info)
+        else:
+            _walk(result, base, prefix, info)
     result.files.sort(key=lambda f: f.relative)
     result.problems.sort(key=lambda p: p.relative)
     return result
 
 
-def _walk(result: ScanResult, directory: Path, prefix: str, ancestors: set[tuple[int, int]]) -> None:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        result.problems.append(
-            Problem(prefix or ".", f"folder not readable ({exc.strerror or exc})", "failed")
-        )
-        return
-    for entry in entries:
-        relative = f"{prefix}{entry.name}"
-        if entry.name.startswith("."):
-            result.hidden += 1
-            continue
+@dataclass(frozen=True)
+class _Folder:
+    """A folder still to read, with the chain of folders above it (to detect symlink loops)."""
+
+    path: Path
+    prefix: str
+    identity: tuple[int, int]
+    parent: _Folder | None
+
+    def has_ancestor(self, identity: tuple[int, int]) -> bool:
+        folder: _Folder | None = self
+        while folder is not None:
+            if folder.identity == identity:
+                return True
+            folder = folder.parent
+        return False
+
+
+def _walk(result: ScanResult, base: Path, prefix: str, info: os.stat_result) -> None:
+    """Depth-first, with a stack of its own: any depth of folders, no recursion."""
+    stack = [_Folder(base, prefix, (info.st_dev, info.st_ino), None)]
+    while stack:
+        folder = stack.pop()
         try:
-            info = entry.stat(follow_symlinks=True)
+            with os.scandir(folder.path) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            result.problems.append(_stat_problem(relative, entry, exc))
+            result.problems.append(Problem(folder.prefix.rstrip("/") or ".",
+                                           f"folder not readable ({exc.strerror or exc})",
+                                           "failed"))
             continue
-        if stat.S_ISDIR(info.st_mode):
-            identity = (info.st_dev, info.st_ino)
-            if identity in ancestors:
-                result.problems.append(Problem(relative, "symlink loop"))
+        subfolders = []
+        for entry in entries:
+            relative = f"{folder.prefix}{entry.name}"
+            if entry.name.startswith("."):
+                result.hidden += 1
                 continue
-            _walk(result, Path(entry.path), f"{relative}/", ancestors | {identity})
-        elif stat.S_ISREG(info.st_mode):
-            _add_file(result, Path(entry.path), relative, info)
-        else:
-            result.problems.append(Problem(relative, "not a regular file"))
+            try:
+                entry_info = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                result.problems.append(_stat_problem(relative, entry, exc))
+                continue
+            if stat.S_ISDIR(entry_info.st_mode):
+                identity = (entry_info.st_dev, entry_info.st_ino)
+                if folder.has_ancestor(identity):
+                    result.problems.append(Problem(relative, "symlink loop"))
+                    continue
+                subfolders.append(_Folder(Path(entry.path), f"{relative}/", identity, folder))
+            elif stat.S_ISREG(entry_info.st_mode):
+                _add_file(result, Path(entry.path), relative, entry_info)
+            else:
+                result.problems.append(Problem(relative, "not a regular file"))
+        stack.extend(reversed(subfolders))
 
 
 def _stat_problem(relative: str, entry: os.DirEntry[str], exc: OSError) -> Problem:
@@ -121,18 +181,6 @@ def _add_file(result: ScanResult, path: Path, relative: str, info: os.stat_resul
         return
     name = PurePosixPath(relative).name
     result.files.append(LocalFile(path, relative, info.st_size, info.st_mtime_ns, name))
-
-
-def stat_file(root: Path, relative: str) -> LocalFile | None:
-    """The current state of one file below ``root`` (None if it is gone or not a regular file)."""
-    path = root / relative
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return LocalFile(path, relative, info.st_size, info.st_mtime_ns, PurePosixPath(relative).name)
 
 
 def renamed(relative: str) -> str:

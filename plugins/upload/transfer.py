@@ -19,10 +19,12 @@ from arcsecond_core import errors
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
 
 from .ledger import Ledger, sha256_of
-from .plan import TRANSIENT, patiently, remote_copy, same_content
+from .plan import TRANSIENT, different_file, patiently, remote_copy, same_content
 from .scan import LocalFile
 
 UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED = "uploaded", "skipped", "failed", "ignored", "cancelled"
+#: The dataset holds the file's name with other content: nothing was sent over it.
+CONFLICT = "conflict"
 
 
 @dataclass
@@ -101,6 +103,10 @@ class Transfer:
     cancel: threading.Event = field(default_factory=threading.Event)
     #: Hash each file while it is sent and compare with the server's sha256 (costs CPU).
     verify: bool = False
+    #: Delete a server copy with other content under the same name, then send the file.
+    replace: bool = False
+    #: Relative path -> id of the server copy to delete before sending (known conflicts).
+    replacing: dict[str, int | None] = field(default_factory=dict)
     completed: dict[str, Outcome] = field(default_factory=dict)
 
     def run(self, files: list[LocalFile]) -> list[Outcome]:
@@ -138,11 +144,40 @@ class Transfer:
         return outcome
 
     def send(self, item: LocalFile) -> Outcome:
-        """Upload one file, retrying transient failures; never raises for a server answer."""
+        """Upload one file, retrying transient failures; never raises for a server answer.
+
+        With ``replace``, a server copy with other content is deleted first (when it is known
+        before sending) or when the server refuses the name, and the file is sent again once.
+        """
         started = time.monotonic()
-        outcome = self._send(item)
+        outcome = None
+        if item.relative in self.replacing:
+            outcome = self._delete_copy(item, self.replacing[item.relative])
+        if outcome is None:
+            outcome = self._send(item)
+            if outcome.status == CONFLICT and self.replace and not self.cancel.is_set():
+                outcome = self._delete_copy(item, outcome.datafile_id) or self._send(item)
         outcome.seconds = time.monotonic() - started
         return outcome
+
+    def _delete_copy(self, item: LocalFile, file_id: int | None) -> Outcome | None:
+        """Delete the server's copy of ``item``'s name; None when done, else the failure."""
+        if file_id is None:
+            return self._failed(item, f"cannot replace {item.remote_name!r}: the server does not "
+                                "say which data file holds the name", 0)
+        try:
+            self.api.datafiles.delete(file_id)
+        except errors.NotFound:
+            pass  # gone already: the name is free
+        except errors.Forbidden:
+            return self._failed(item, f"cannot replace {item.remote_name!r}: this key may not "
+                                "delete data files (use the access key)", 0)
+        except errors.ArcsecondError as exc:
+            outcome = self._failed(item, f"cannot replace {item.remote_name!r}: {exc}", 0)
+            outcome.retryable = True
+            return outcome
+        self.ledger.forget(item.relative)
+        return None
 
     def _send(self, item: LocalFile) -> Outcome:
         if self.cancel.is_set():
@@ -177,7 +212,7 @@ class Transfer:
             except errors.ValidationError as exc:
                 self.progress.advance(-sent[0])
                 if is_already_exists(exc):
-                    return self._already_there(item, size, mtime_ns, attempt)
+                    return self._already_there(item, size, mtime_ns, attempt, exc)
                 return self._failed(item, _message(exc), attempt)
             except (*TRANSIENT, FileChanged) as exc:
                 self.progress.advance(-sent[0])
@@ -209,25 +244,31 @@ class Transfer:
         outcome.retryable = True
         return outcome
 
-    def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
+    def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int,
+                       refusal: errors.HTTPError) -> Outcome:
         """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
         try:
             copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name))
         except errors.Forbidden:
-            return self._unverifiable(item, size, mtime_ns, attempt)
+            copy = _described(refusal)
+            if copy is None:
+                return self._unverifiable(item, size, mtime_ns, attempt)
         except errors.ArcsecondError as exc:
             outcome = self._failed(item, f"already in the dataset, cannot check it: {exc}", attempt)
             outcome.retryable = True
             return outcome
+        if copy is None:
+            outcome = self._failed(item, f"{item.remote_name!r} is in the dataset, yet not "
+                                   "listed: try again", attempt)
+            outcome.retryable = True
+            return outcome
         checksum = None
-        if copy is not None and same_content(copy, size, None) and copy.get("checksum"):
+        if same_content(copy, size, None) and copy.get("checksum"):
             checksum = sha256_of(item.path)
-        if copy is None or not same_content(copy, size, checksum):
-            there = "" if copy is None else f" ({copy.get('size')} bytes there, {size} here)"
-            return self._failed(
-                item, f"a different file named {item.remote_name!r} is already in the dataset"
-                f"{there}", attempt,
-            )
+        if not same_content(copy, size, checksum):
+            return Outcome(item.relative, item.remote_name, CONFLICT,
+                           datafile_id=_int(copy.get("id")), attempts=attempt,
+                           error=different_file(item, copy))
         file_id = _int(copy.get("id"))
         self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
                            sha256=checksum, datafile_id=file_id)
@@ -236,8 +277,9 @@ class Transfer:
                        file_id, attempts=attempt)
 
     def _unverifiable(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
-        """Already there, and the key may not read data files: the name is all there is to go by
-        (files the ledger knew to have changed were left out before sending)."""
+        """Already there, the key may not read data files, and the server's refusal does not say
+        what it holds: the name is all there is to go by (files the ledger knew to have changed
+        were left out before sending)."""
         self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent")
         status = UPLOADED if attempt > 1 else SKIPPED
         return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
@@ -252,6 +294,15 @@ class Transfer:
 
     def _failed(self, item: LocalFile, message: str, attempt: int) -> Outcome:
         return Outcome(item.relative, item.remote_name, FAILED, error=message, attempts=attempt)
+
+
+def _described(refusal: errors.HTTPError) -> dict[str, Any] | None:
+    """The server's copy as its ``already exists`` answer describes it (size, checksum, id),
+    or None when the answer says nothing more than the name."""
+    payload = refusal.payload
+    if isinstance(payload, dict) and payload.get("checksum"):
+        return {key: payload.get(key) for key in ("id", "size", "checksum")}
+    return None
 
 
 def _int(value: Any) -> int | None:

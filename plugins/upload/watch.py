@@ -79,7 +79,7 @@ class Watch:
     def _ready(self) -> list[LocalFile]:
         """Files seen unchanged for ``settle`` seconds and not yet handled."""
         try:
-            scanned = scan(self.plan.options.folder)
+            scanned = scan(self.plan.options.paths)
         except errors.ArcsecondError as exc:
             LOG.warning("cannot scan the folder: %s", exc)
             return []

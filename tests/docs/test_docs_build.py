@@ -72,7 +72,7 @@ def test_every_registered_command_is_in_the_reference(html: Path) -> None:
 
 def test_commands_show_their_options_and_help_text(html: Path) -> None:
     reference = (html / "cli.html").read_text(encoding="utf-8")
-    assert "Upload every file of a folder into a dataset" in reference
+    assert "Upload folders and files into a dataset" in reference
     for option in ("cmdoption-arcsecond-dataset-list-name", "cmdoption-arcsecond-upload-d",
                    "cmdoption-arcsecond-login-username", "cmdoption-arcsecond-api"):
         assert f'id="{option}"' in reference, option

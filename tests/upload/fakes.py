@@ -56,6 +56,9 @@ class FakeDataFiles(FakeResource):
         self.store_then_fail: set[str] = set()
         self.corrupt: set[str] = set()
         self.forbid_list = False
+        self.forbid_delete = False
+        #: The embedded server's refusal of a name describes the file holding it; others may not.
+        self.describe_refusals = True
 
     def list(self, **filters: Any) -> Iterator[dict[str, Any]]:
         if self.forbid_list:
@@ -78,8 +81,13 @@ class FakeDataFiles(FakeResource):
             digest.update(data)
         with self.lock:
             if any(i["file_name"] == file_name and i["dataset"] == dataset for i in self.items):
-                raise errors.ValidationError(
-                    f"A file named '{file_name}' already exists in dataset {dataset}.", 400)
+                held = next(i for i in self.items
+                            if i["file_name"] == file_name and i["dataset"] == dataset)
+                message = f"A file named '{file_name}' already exists in dataset {dataset}."
+                payload = {"detail": message}
+                if self.describe_refusals:
+                    payload.update(id=held["id"], size=held["size"], checksum=held["checksum"])
+                raise errors.ValidationError(message, 400, payload)
             record = {"id": len(self.items) + 1, "dataset": dataset, "file_name": file_name,
                       "size": len(data), "checksum": hashlib.sha256(data).hexdigest(),
                       "tags": list(kwargs.get("tags", ())), "is_raw": kwargs.get("is_raw")}
@@ -93,6 +101,8 @@ class FakeDataFiles(FakeResource):
         return record
 
     def delete(self, object_id: Any) -> None:
+        if self.forbid_delete:
+            raise errors.Forbidden("This action is not allowed with an upload key.", 403)
         self.items[:] = [i for i in self.items if i["id"] != object_id]
 
 

@@ -112,3 +112,82 @@ def night_tree(root: Path) -> dict[str, Path]:
     (root / ".cache" / "x.fits").write_bytes(fits_bytes(seed=10))
     (root / "empty.fits").write_bytes(b"")
     return files
+
+
+def fpack_bytes(date_obs: str | None = "2024-05-01T22:00:00", target: str | None = "M31",
+                imagetyp: str | None = "Light Frame", seed: int = 0,
+                shape: tuple[int, int] = (16, 16)) -> bytes:
+    """A tile-compressed (fpack) FITS file: an empty primary HDU, then a CompImageHDU that
+    carries the frame's keywords, as astropy writes it."""
+    import numpy as np
+    from astropy.io import fits
+
+    header = fits.Header()
+    if date_obs:
+        header["DATE-OBS"] = date_obs
+    if target:
+        header["OBJECT"] = target
+    if imagetyp:
+        header["IMAGETYP"] = imagetyp
+    header["EXPTIME"] = 30.0
+    data = (np.arange(shape[0] * shape[1], dtype=np.int32).reshape(shape) + seed).astype(np.int16)
+    buffer = io.BytesIO()
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, header=header)]).writeto(buffer)
+    return buffer.getvalue()
+
+
+def write_fpack(path: Path, **headers: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(fpack_bytes(**headers))  # type: ignore[arg-type]
+    return path
+
+
+def corrupt_archives(root: Path) -> dict[str, Path]:
+    """Broken inputs an observatory meets: a gzip, bzip2 and zip cut or garbled in the middle,
+    a FITS file cut inside its header, and one whose cards are not valid FITS."""
+    root.mkdir(parents=True, exist_ok=True)
+    raw = fits_bytes(seed=7, shape=(64, 64))
+    gz = gzip.compress(raw)
+    bz = bz2.compress(raw)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("z.fits", raw)
+    zipped = buffer.getvalue()
+    bad_cards = bytearray(fits_bytes(seed=8))
+    bad_cards[80:160] = b"DATE-OBS= 2024-05-01T22:00:00 \xff\xfe not quoted".ljust(80)
+    bad_cards[160:240] = b"=== this is not a card ===".ljust(80)
+    files = {
+        "cut.fits.gz": gz[: len(gz) // 2],
+        "garbled.fits.gz": gz[:20] + bytes(range(256)) * 4 + gz[20 + 1024:],
+        "cut.fits.bz2": bz[: len(bz) // 2],
+        "cut.fits.zip": zipped[: len(zipped) // 2],
+        "truncated.fits": raw[:1000],
+        "bad-cards.fits": bytes(bad_cards),
+    }
+    for name, content in files.items():
+        (root / name).write_bytes(content)
+    return {name: root / name for name in files}
+
+
+def deep_tree(root: Path, depth: int) -> Path:
+    """``root/d/d/.../d`` (``depth`` folders), made one level at a time (``mkdir -p`` and
+    ``rmtree`` recurse); the deepest folder."""
+    path = root
+    for _ in range(depth):
+        path = path / "d"
+        path.mkdir()
+    return path
+
+
+def remove_deep_tree(root: Path, depth: int) -> None:
+    """Remove what :func:`deep_tree` made, bottom up, with whatever its folders hold."""
+    folders = [root]
+    for _ in range(depth):
+        folders.append(folders[-1] / "d")
+    for folder in reversed(folders[1:]):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for entry in folder.iterdir():
+            if not entry.is_dir() or entry.is_symlink():
+                entry.unlink()
+        folder.rmdir()

@@ -16,7 +16,7 @@ from arcsecond_plugins.upload.headers import (
     summarize,
 )
 
-from .samples import write_fits, write_xisf
+from .samples import corrupt_archives, write_fits, write_fpack, write_xisf
 
 
 @pytest.mark.parametrize("compression", [None, "gzip", "bzip2", "zip"])
@@ -28,12 +28,51 @@ def test_fits_by_content_whatever_the_name(tmp_path: Path, compression: str | No
 def test_xisf_and_others(tmp_path: Path) -> None:
     assert classify(write_xisf(tmp_path / "a.bin")) == Kind("xisf")
     assert classify(write_xisf(tmp_path / "b.gz", "gzip")) == Kind("xisf", "gzip")
-    other = tmp_path / "fake.fits"
+    other = tmp_path / "notes.dat"
     other.write_bytes(b"not a fits file at all")
     assert classify(other) == Kind("other")
     broken = tmp_path / "broken.gz"
     broken.write_bytes(b"\x1f\x8b\x08garbage")
-    assert classify(broken) == Kind("other", "gzip")
+    assert classify(broken) == Kind("other", "gzip") and "unreadable" in str(classify(broken).error)
+
+
+def test_the_extension_decides_when_the_content_says_nothing(tmp_path: Path) -> None:
+    """Content first, then the extension's MIME type: as the server records it."""
+    fake = tmp_path / "broken.fits"
+    fake.write_bytes(b"not a fits file at all")
+    assert classify(fake) == Kind("fits")
+    assert summarize(fake, classify(fake), None).error == "headers unreadable (not a FITS file)"
+    assert classify(fake, "renamed.txt") == Kind("other")
+    (tmp_path / "x.xisf").write_bytes(b"garbage")
+    assert classify(tmp_path / "x.xisf") == Kind("xisf")
+    (tmp_path / "y.fits.fz").write_bytes(b"garbage")
+    assert classify(tmp_path / "y.fits.fz") == Kind("fits", "fpack")
+
+
+def test_fpack_headers_come_from_the_compressed_image(tmp_path: Path) -> None:
+    path = write_fpack(tmp_path / "f.fits.fz", date_obs="2024-05-02T03:00:00", target="NGC 1",
+                       imagetyp="Light")
+    assert classify(path) == Kind("fits", "fpack")
+    assert Kind("fits", "fpack").label() == "FITS (fpack)"
+    summary = summarize(path, classify(path), None)
+    assert (summary.date_obs, summary.object, summary.imagetyp, summary.night_log) == (
+        "2024-05-02T03:00:00", "NGC 1", "Light", "2024-05-01")
+
+
+def test_corrupt_archives_and_fits_are_described_never_raised(tmp_path: Path) -> None:
+    files = corrupt_archives(tmp_path)
+    kinds = {name: classify(path) for name, path in files.items()}
+    assert kinds == {
+        "cut.fits.gz": Kind("fits", "gzip"), "garbled.fits.gz": Kind("fits", "gzip"),
+        "cut.fits.bz2": Kind("fits", "bzip2"), "cut.fits.zip": Kind("fits", "zip"),
+        "truncated.fits": Kind("fits"), "bad-cards.fits": Kind("fits"),
+    }
+    summaries = {name: summarize(path, kinds[name], None) for name, path in files.items()}
+    for name in ("garbled.fits.gz", "cut.fits.bz2", "cut.fits.zip", "truncated.fits"):
+        assert summaries[name].error.startswith("headers unreadable"), name
+        assert summaries[name].date_obs is None
+    # The cards that are valid are still read (the broken ones are skipped).
+    assert summaries["bad-cards.fits"].object == "M31"
     assert Kind("fits", "gzip").label() == "FITS (gzip)"
     assert Kind().label() == "other"
 

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 from arcsecond_plugins.upload import plan
-from arcsecond_plugins.upload.job import Options, parse_tags, prepare, summary_lines
-from arcsecond_plugins.upload.ledger import Ledger, sha256_of
+from arcsecond_plugins.upload.job import (
+    Options,
+    default_dataset_name,
+    parse_tags,
+    prepare,
+    summary_lines,
+)
+from arcsecond_plugins.upload.ledger import Entry, Ledger, sha256_of
 from arcsecond_plugins.upload.scan import scan
 
 from arcsecond_core import errors
@@ -17,6 +23,10 @@ from arcsecond_core import errors
 from .fakes import FakeAPI
 
 UUID = "6f1c2f36-8f0e-4b8e-9d7e-1a2b3c4d5e6f"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def test_ledger_records_and_survives_reopen(tmp_path: Path) -> None:
@@ -77,8 +87,14 @@ def test_dataset_by_name_found_created_or_ambiguous(tmp_path: Path) -> None:
 
 def test_dataset_defaults_to_folder_name(tmp_path: Path) -> None:
     folder = tmp_path / "2024-05-01"
-    folder.mkdir()
-    assert plan.find_dataset(FakeAPI(), None, folder).name == "2024-05-01"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.fits").write_bytes(b"a")
+    assert default_dataset_name([folder]) == "2024-05-01"
+    assert default_dataset_name([folder / "a.fits"]) == "2024-05-01"
+    assert default_dataset_name([folder / "a.fits", folder / "sub"]) is None
+    assert plan.find_dataset(FakeAPI(), None, "2024-05-01").name == "2024-05-01"
+    with pytest.raises(errors.UsageError, match="name it with -d"):
+        plan.find_dataset(FakeAPI(), None, None)
 
 
 def test_create_dataset_that_appeared_meanwhile(tmp_path: Path) -> None:
@@ -100,20 +116,65 @@ def test_portal_checks(tmp_path: Path) -> None:
 
 
 def test_compare_by_name_size_and_checksum(tmp_path: Path) -> None:
-    for name, content in (("same", b"12345"), ("other", b"abc"), ("new", b"n")):
+    contents = {"same": b"12345", "rewritten": b"54321", "other": b"abc", "new": b"n"}
+    for name, content in contents.items():
         (tmp_path / name).write_bytes(content)
     files = scan(tmp_path).files
     remote = {
-        "same": {"id": 1, "file_name": "same", "size": 5, "checksum": "whatever"},
-        "other": {"id": 2, "file_name": "other", "size": 99},
+        "same": {"id": 1, "file_name": "same", "size": 5, "checksum": sha(b"12345")},
+        "rewritten": {"id": 2, "file_name": "rewritten", "size": 5, "checksum": sha(b"12345")},
+        "other": {"id": 3, "file_name": "other", "size": 99},
     }
     result = plan.compare(files, remote, {})
     assert [d.file.relative for d in result.to_send] == ["new"]
-    assert [d.file.relative for d in result.skipped] == ["same"]
-    assert [d.file.relative for d in result.conflicts] == ["other"]
-    assert "different file named 'other'" in result.conflicts[0].reason
+    assert [(d.file.relative, d.sha256) for d in result.skipped] == [("same", sha(b"12345"))]
+    assert [d.file.relative for d in result.conflicts] == ["other", "rewritten"]
+    reasons = {d.file.relative: d.reason for d in result.conflicts}
+    assert "different file named 'other'" in reasons["other"] and "99 bytes" in reasons["other"]
+    assert "same size, other sha256" in reasons["rewritten"] and "--replace" in reasons["rewritten"]
     assert plan.same_content({"size": 5, "checksum": "AB"}, 5, "ab")
     assert not plan.same_content({"size": 5, "checksum": "cd"}, 5, "ab")
+    replaced = plan.compare(files, remote, {}, replace=True)
+    assert not replaced.conflicts
+    assert {d.file.relative: d.action for d in replaced.to_send} == {
+        "new": "send", "other": "replace", "rewritten": "replace"}
+    assert {d.remote["id"] for d in replaced.to_send if d.remote} == {2, 3}
+
+
+def test_hash_only_when_sizes_match_and_the_ledger_cannot_vouch(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / name).write_bytes(name.encode() * 5)
+    files = {f.relative: f for f in scan(tmp_path).files}
+    remote = {name: {"id": i, "file_name": name, "size": 5, "checksum": sha(name.encode() * 5)}
+              for i, name in enumerate("abc")}
+    remote["c"]["size"] = 6
+    a = files["a"]
+    ledger = {"a": Entry("a", "a", 5, a.mtime_ns, sha(b"aaaaa"), 0, "sent"),
+              "b": Entry("b", "b", 5, files["b"].mtime_ns - 1, sha(b"bbbbb"), 1, "sent")}
+    hashed: list[str] = []
+
+    def hasher(path: Path) -> str:
+        hashed.append(path.name)
+        return sha(path.read_bytes())
+
+    result = plan.compare(list(files.values()), remote, ledger, hasher=hasher)
+    assert hashed == ["b"]  # a: the ledger vouches; c: sizes differ, no need to read it
+    assert [d.file.relative for d in result.skipped] == ["a", "b"]
+    assert [d.file.relative for d in result.conflicts] == ["c"]
+
+
+def test_ledger_alone_compares_content_for_an_upload_key(tmp_path: Path) -> None:
+    for name in ("touched", "rewritten", "grown"):
+        (tmp_path / name).write_bytes(b"12345")
+    (tmp_path / "rewritten").write_bytes(b"54321")
+    (tmp_path / "grown").write_bytes(b"123456")
+    files = {f.relative: f for f in scan(tmp_path).files}
+    ledger = {name: Entry(name, name, 5, files[name].mtime_ns - 1, sha(b"12345"), i, "sent")
+              for i, name in enumerate(files)}
+    result = plan.compare(list(files.values()), None, ledger)
+    assert [d.file.relative for d in result.skipped] == ["touched"]
+    assert sorted(d.file.relative for d in result.conflicts) == ["grown", "rewritten"]
+    assert all("changed since" in d.reason for d in result.conflicts)
 
 
 def test_prepare_and_summary(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ from arcsecond_plugins.upload.scan import is_hidden, renamed, resolve_duplicates
 
 from arcsecond_core.errors import UsageError
 
+from .samples import deep_tree, remove_deep_tree
+
 
 def touch(path: Path, content: bytes = b"x") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,11 +71,49 @@ def test_symlinked_file_and_folder_are_followed(tmp_path: Path) -> None:
     assert [f.relative for f in scan(root).files] == ["linked/x.fits", "y.fits"]
 
 
-def test_not_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="not a folder"):
-        scan(touch(tmp_path / "f"))
-    with pytest.raises(UsageError, match="cannot read folder"):
+def test_files_and_several_paths(tmp_path: Path) -> None:
+    one = touch(tmp_path / "night" / "sub" / "one.fits")
+    touch(tmp_path / "night" / "top.fits")
+    touch(tmp_path / "other" / "x.fits")
+    assert [(f.relative, f.remote_name) for f in scan(one).files] == [("one.fits", "one.fits")]
+    both = scan([tmp_path / "other", one, str(tmp_path / "night")])
+    assert [f.relative for f in both.files] == [
+        "night/sub/one.fits", "night/top.fits", "one.fits", "other/x.fits"]
+    assert [f.remote_name for f in both.files] == ["one.fits", "top.fits", "one.fits", "x.fits"]
+    with pytest.raises(UsageError, match=r"one\.fits"):
+        resolve_duplicates(both.files, False)
+    renamed_files = resolve_duplicates(both.files, True)
+    assert {f.remote_name for f in renamed_files} == {
+        "night__sub__one.fits", "one.fits", "top.fits", "x.fits"}
+
+
+def test_bad_paths_are_usage_errors(tmp_path: Path) -> None:
+    for paths in ("", [""], ["  "], []):
+        with pytest.raises(UsageError):
+            scan(paths)
+    with pytest.raises(UsageError, match="cannot read"):
         scan(tmp_path / "nope")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(UsageError, match="neither a file nor a folder"):
+        scan(tmp_path / "pipe")
+    touch(tmp_path / "a" / "same")
+    touch(tmp_path / "b" / "same" / "x")
+    with pytest.raises(UsageError, match="same name"):
+        scan([tmp_path / "a" / "same", tmp_path / "b" / "same"])
+
+
+def test_a_very_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
+    deep = deep_tree(tmp_path, 1500)
+    (deep / "bottom.fits").write_bytes(b"x")
+    touch(tmp_path / "d" / "top.fits")
+    os.symlink(tmp_path / "d", deep / "loop")
+    try:
+        result = scan(tmp_path)
+    finally:
+        remove_deep_tree(tmp_path, 1500)
+    assert [f.remote_name for f in result.files] == ["bottom.fits", "top.fits"]
+    assert [(len(p.relative.split("/")), p.reason) for p in result.problems] == [
+        (1501, "symlink loop")]
 
 
 def test_duplicates_are_refused_with_every_path(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from arcsecond_plugins.upload.ledger import Ledger
 from arcsecond_plugins.upload.scan import scan
 from arcsecond_plugins.upload.transfer import (
     CANCELLED,
+    CONFLICT,
     FAILED,
     SKIPPED,
     UPLOADED,
@@ -100,7 +101,8 @@ def test_already_there_from_elsewhere(tmp_path: Path, folder: Path) -> None:
                                 "size": 3, "checksum": "00"})
     outcomes = make(tmp_path, api, jobs=1).run(scan(folder).files)
     assert (outcomes[0].status, outcomes[0].datafile_id) == (SKIPPED, 50)
-    assert outcomes[1].status == FAILED and "different file" in str(outcomes[1].error)
+    assert (outcomes[1].status, outcomes[1].datafile_id) == (CONFLICT, 51)
+    assert "different file" in str(outcomes[1].error)
 
 
 def test_cancel_stops_pending_files(tmp_path: Path, folder: Path) -> None:
@@ -152,13 +154,59 @@ def test_without_verify_the_size_is_still_checked(tmp_path: Path, folder: Path) 
     assert outcomes[2].status == UPLOADED and outcomes[2].attempts == 1
 
 
-def test_upload_key_cannot_compare_so_the_name_decides(tmp_path: Path, folder: Path) -> None:
+def test_upload_key_and_a_refusal_that_says_nothing_more(tmp_path: Path, folder: Path) -> None:
     api = FakeAPI()
     api.datafiles.items.append({"id": 60, "dataset": "ds", "file_name": "f3.fits", "size": 1,
                                 "checksum": "00"})
     api.datafiles.forbid_list = True
+    api.datafiles.describe_refusals = False
     api.datafiles.store_then_fail = {"f1.fits"}
     outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
     assert outcomes[3].status == SKIPPED and "not compared" in str(outcomes[3].note)
     assert outcomes[1].status == UPLOADED and outcomes[1].attempts == 2
     assert {o.status for i, o in enumerate(outcomes) if i not in (1, 3)} == {UPLOADED}
+
+
+def test_upload_key_compares_with_what_the_refusal_describes(tmp_path: Path,
+                                                             folder: Path) -> None:
+    import hashlib
+
+    api = FakeAPI()
+    same = (folder / "f0.fits").read_bytes()
+    api.datafiles.items.append({"id": 60, "dataset": "ds", "file_name": "f0.fits",
+                                "size": len(same), "checksum": hashlib.sha256(same).hexdigest()})
+    api.datafiles.items.append({"id": 61, "dataset": "ds", "file_name": "f3.fits", "size": 103,
+                                "checksum": "00" * 32})
+    api.datafiles.forbid_list = True
+    outcomes = make(tmp_path, api, jobs=2).run(scan(folder).files)
+    assert (outcomes[0].status, outcomes[0].datafile_id) == (SKIPPED, 60)
+    assert (outcomes[3].status, outcomes[3].datafile_id) == (CONFLICT, 61)
+    assert "same size, other sha256" in str(outcomes[3].error)
+
+
+def test_replace_deletes_the_copy_a_refusal_names_then_sends(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.items.append({"id": 77, "dataset": "ds", "file_name": "f2.fits",
+                                "size": 102, "checksum": "00" * 32})
+    files = [f for f in scan(folder).files if f.relative == "f2.fits"]
+    conflict = make(tmp_path, api, jobs=1).run(files)[0]
+    assert (conflict.status, conflict.datafile_id) == (CONFLICT, 77)
+    replaced = make(tmp_path, api, jobs=1, replace=True).run(files)[0]
+    assert replaced.status == UPLOADED
+    held = [i for i in api.datafiles.items if i["file_name"] == "f2.fits"]
+    assert len(held) == 1 and held[0]["id"] != 77 and held[0]["size"] == 102
+    assert held[0]["checksum"] != "00" * 32
+
+
+def test_replace_with_a_key_that_may_not_delete(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    api.datafiles.forbid_list = api.datafiles.forbid_delete = True
+    api.datafiles.items.append({"id": 77, "dataset": "ds", "file_name": "f2.fits",
+                                "size": 102, "checksum": "00" * 32})
+    files = [f for f in scan(folder).files if f.relative == "f2.fits"]
+    outcome = make(tmp_path, api, jobs=1, replace=True).run(files)[0]
+    assert outcome.status == FAILED and "may not delete data files" in str(outcome.error)
+    assert [i["id"] for i in api.datafiles.items] == [77]
+    known = make(tmp_path, api, jobs=1, replace=True, replacing={"f2.fits": 77}).run(files)[0]
+    assert known.status == FAILED and "may not delete data files" in str(known.error)
+    assert api.datafiles.calls == ["f2.fits"]  # nothing sent when the known copy stays

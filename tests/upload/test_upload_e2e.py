@@ -175,7 +175,7 @@ def test_upload_key_and_a_conflict_exits_1(arcsecond_client: Any, tmp_path: Path
     proc = arcsecond_client.run("upload", str(root), "-d", "keys", "--yes", "-f", "json")
     assert proc.returncode == 1
     rows = report(proc)
-    assert rows["x.fits"]["status"] == "failed" and "changed since" in rows["x.fits"]["error"]
+    assert rows["x.fits"]["status"] == "conflict" and "changed since" in rows["x.fits"]["error"]
     assert rows["y.fits"]["status"] == "skipped"
     assert "by the local ledger" in proc.stderr and "Traceback" not in proc.stderr
     arcsecond_client.login("access")
