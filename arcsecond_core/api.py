@@ -6,12 +6,12 @@ import logging
 import os
 from typing import Any
 
-from arcsecond_core import errors
+from arcsecond_core import answers, errors
 from arcsecond_core.config import KEY_TYPES, Config, ServerProfile
 from arcsecond_core.plugin import ResourceSpec, load_object
 from arcsecond_core.plugin_registry import registry
 from arcsecond_core.resources import Record, Resource
-from arcsecond_core.session import DEFAULT_TIMEOUT, ArcsecondSession
+from arcsecond_core.session import ArcsecondSession
 
 LOG = logging.getLogger("arcsecond")
 __all__ = ["ArcsecondAPI", "ResourceSpec", "default_api"]
@@ -23,7 +23,9 @@ class ArcsecondAPI:
     ``ArcsecondAPI()`` uses the current server; ``server="local"`` another configured one;
     ``api_server=URL`` with ``key=...`` bypasses the config file; a ``key`` given is the access
     key unless ``key_type="upload"``. ``portal`` works inside an
-    organisation's portal. Resources are attributes (``api.datasets``, ``api.datafiles``...),
+    organisation's portal. ``timeout`` is the most seconds one request may take, retries
+    included (default: ``$ARCSECOND_TIMEOUT``, else 60); an upload or download may take longer
+    while its bytes keep moving. Resources are attributes (``api.datasets``, ``api.datafiles``...),
     each a :class:`~arcsecond_core.resources.Resource` whose methods return plain dicts and
     raise the exceptions of :mod:`arcsecond_core.errors`.
     """
@@ -38,8 +40,8 @@ class ArcsecondAPI:
         key: str | None = None,
         key_type: str = "access",
         config: Config | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retries: int = 5,
+        timeout: float | None = None,
+        retries: int = 8,
         pool_size: int = 10,
     ) -> None:
         if key_type not in KEY_TYPES:
@@ -170,7 +172,10 @@ class ArcsecondAPI:
         """The current user's profile (``profiles/<username>/``)."""
         if not self.profile.username:
             raise errors.NotLoggedIn(f"not logged in on {self.profile.name}: run 'arcsecond login'")
-        return self.resource("profiles").read(self.profile.username)
+        profiles = self.resource("profiles")
+        record = profiles.read(self.profile.username)
+        return answers.expect_profile(record, self.session.base_url,
+                                      f"the profile of {self.profile.username}")
 
 
 def _unavailable(name: str) -> str:

@@ -156,12 +156,13 @@ class DataFiles(Resource):
                     data=body,
                     headers={"Content-Type": body.content_type},
                     retry=False,
+                    transfer=True,
                 )
             except errors.ConnectionFailed as exc:
                 if cancel is not None and cancel.is_set():
                     raise UploadCancelled("upload cancelled") from exc
                 raise
-        return response.json()
+        return self.session.expect_object(response)
 
     def download(
         self,
@@ -173,7 +174,8 @@ class DataFiles(Resource):
         """Stream the bytes of data file ``object_id`` to ``destination``, atomically."""
         target = Path(destination)
         response = self.session.request(
-            "GET", self._detail(object_id, "download"), stream=True, portal=self.portal_scoped
+            "GET", self._detail(object_id, "download"), stream=True, portal=self.portal_scoped,
+            transfer=True,
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)

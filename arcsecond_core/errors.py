@@ -29,6 +29,22 @@ class ConnectionFailed(ArcsecondError):
     """The server could not be reached (refused, DNS, timeout, connection dropped)."""
 
 
+class TimedOut(ConnectionFailed):
+    """The server did not answer within the time allowed (``--timeout``, ``ARCSECOND_TIMEOUT``)."""
+
+
+class UnexpectedAnswer(ArcsecondError):
+    """The server answered, but not with what the API promises (JSON of another shape)."""
+
+
+class Interrupted(ArcsecondError):
+    """The command was stopped by Ctrl-C (exit code 130) or SIGTERM (143)."""
+
+    def __init__(self, message: str = "interrupted", exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class HTTPError(ArcsecondError):
     """The server answered with an error status."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from arcsecond_core import errors
+from arcsecond_core import answers, errors
 from arcsecond_core.session import ArcsecondSession
 
 Record = dict[str, Any]
@@ -69,7 +69,8 @@ class Resource:
     def read(self, object_id: Any) -> Record:
         """One object by its identifier; NotFound if there is none."""
         try:
-            return self.session.get(self._detail(object_id), portal=self.portal_scoped)
+            detail = self._detail(object_id)
+            return self._object(self.session.get(detail, portal=self.portal_scoped), "GET", detail)
         except errors.NotFound as exc:
             detail = exc.payload.get("detail") if isinstance(exc.payload, dict) else None
             raise errors.NotFound(
@@ -82,11 +83,14 @@ class Resource:
             ) from exc
 
     def create(self, **fields: Any) -> Record:
-        return self.session.post(self.path, json=fields, portal=self.portal_scoped)
+        created = self.session.post(self.path, json=fields, portal=self.portal_scoped)
+        return self._object(created, "POST", self.path)
 
     def update(self, object_id: Any, **fields: Any) -> Record:
         """A partial update (PATCH) of the given fields."""
-        return self.session.patch(self._detail(object_id), json=fields, portal=self.portal_scoped)
+        detail = self._detail(object_id)
+        updated = self.session.patch(detail, json=fields, portal=self.portal_scoped)
+        return self._object(updated, "PATCH", detail)
 
     def delete(self, object_id: Any) -> None:
         self.session.delete(self._detail(object_id), portal=self.portal_scoped)
@@ -113,7 +117,19 @@ class Resource:
             raise errors.AmbiguousName(
                 f"{len(matches)} {self.path} are named {text!r} ({ids}): use the {self.id_field}"
             )
-        return matches[0]
+        return self._identified(matches[0], f"GET {self.path}/?{self.name_field}=...")
+
+    def _object(self, payload: Any, method: str, path: str) -> Record:
+        """The object an answer holds (UnexpectedAnswer for anything else)."""
+        where = f"{method} {path}/"
+        return self._identified(answers.expect_object(payload, self.session.base_url, where), where)
+
+    def _identified(self, record: Record, where: str) -> Record:
+        """``record`` if it carries its identifier (UnexpectedAnswer otherwise)."""
+        if record.get(self.id_field) in (None, ""):
+            raise answers.unexpected(self.session.base_url, where,
+                                     f"a {self.singular} without its {self.id_field!r}")
+        return record
 
     def find_id(self, name_or_id: str) -> Any:
         """The identifier of the object ``name_or_id`` (no request when it already is one)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -11,28 +13,74 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from arcsecond_core import __version__, errors
+from arcsecond_core import __version__, answers, errors
 from arcsecond_core.masking import mask, secrets_filter
 
 LOG = logging.getLogger("arcsecond.http")
 
 AUTH_HEADER = "X-Arcsecond-API-Authorization"
 USER_AGENT = f"arcsecond-cli/{__version__} (+python-requests/{requests.__version__})"
-DEFAULT_TIMEOUT = (10.0, 120.0)
+#: Seconds one request may take, its retries included (``--timeout``, ``ARCSECOND_TIMEOUT``); a
+#: transfer (an upload or download body) may take longer as long as bytes keep moving.
+DEFAULT_TIMEOUT = 60.0
+TIMEOUT_ENV = "ARCSECOND_TIMEOUT"
+CONNECT_TIMEOUT = 10.0
 # Statuses that mean "not processed, try again later": safe to retry whatever the verb.
 NOT_PROCESSED_STATUSES = frozenset({429, 503})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Verbs sent again after a failure or a dropped connection: the same request twice has the
+#: effect of one (a DELETE whose retry finds nothing is taken as done, see ``request``).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 UNPREFIXED_PATHS = ("organisations", "auth")
 CONNECT_RETRIES = 2
+# The moment the request in progress on this thread must be answered by (None: a transfer).
+_deadline = threading.local()
+
+
+def timeout_from_env(value: float | None = None) -> float:
+    """``value``, else ``$ARCSECOND_TIMEOUT``, else DEFAULT_TIMEOUT (seconds, above 0)."""
+    if value is None:
+        text = os.environ.get(TIMEOUT_ENV, "").strip()
+        if not text:
+            return DEFAULT_TIMEOUT
+        try:
+            value = float(text)
+        except ValueError:
+            raise errors.UsageError(f"{TIMEOUT_ENV} is not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise errors.UsageError(f"the timeout must be a positive number of seconds, not {value:g}")
+    return float(value)
 
 
 class ArcsecondRetry(Retry):
-    """urllib3 retries, also for non-idempotent requests the server said it did not process."""
+    """urllib3 retries, also for non-idempotent requests the server said it did not process,
+    and never past the deadline of the request in progress."""
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if status_code in NOT_PROCESSED_STATUSES and self.total and self.status_forcelist:
             return status_code in self.status_forcelist
         return super().is_retry(method, status_code, has_retry_after)
+
+    @staticmethod
+    def time_left() -> float | None:
+        deadline = getattr(_deadline, "at", None)
+        return None if deadline is None else deadline - time.monotonic()
+
+    def is_exhausted(self) -> bool:
+        left = self.time_left()
+        return super().is_exhausted() or (left is not None and left <= 0)
+
+    def sleep(self, response: Any = None) -> None:
+        delay = None
+        if self.respect_retry_after_header and response is not None:
+            delay = self.get_retry_after(response)
+        if delay is None:
+            delay = self.get_backoff_time()
+        left = self.time_left()
+        if left is not None:
+            delay = min(delay, max(left, 0.0))
+        if delay > 0:
+            time.sleep(delay)
 
 
 def build_retry(total: int, backoff_factor: float) -> ArcsecondRetry:
@@ -45,6 +93,7 @@ def build_retry(total: int, backoff_factor: float) -> ArcsecondRetry:
         status=total,
         backoff_factor=backoff_factor,
         backoff_max=30.0,
+        allowed_methods=IDEMPOTENT_METHODS,
         status_forcelist=sorted(RETRY_STATUSES),
         respect_retry_after_header=True,
         raise_on_status=False,
@@ -60,15 +109,16 @@ class ArcsecondSession:
         *,
         key: str | None = None,
         portal: str | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retries: int = 5,
+        timeout: float | None = None,
+        retries: int = 8,
         backoff_factor: float = 0.5,
         pool_size: int = 10,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.key = key
         self.portal = portal or None
-        self.timeout = timeout
+        #: Seconds a request may take, retries included; for transfers, the longest pause.
+        self.timeout = timeout_from_env(timeout)
         secrets_filter.register(key)
         self.http = self._new_http(build_retry(retries, backoff_factor), pool_size)
         self._pool_size = pool_size
@@ -125,13 +175,19 @@ class ArcsecondSession:
         portal: bool = True,
         stream: bool = False,
         retry: bool = True,
+        transfer: bool = False,
     ) -> requests.Response:
-        """Send one request; errors come back as exceptions of the ``errors`` family."""
+        """Send one request; errors come back as exceptions of the ``errors`` family.
+
+        It must be answered within ``timeout`` seconds, retries included; a ``transfer`` (a file
+        sent or received) instead fails only when no byte moves for that long.
+        """
         url = self.url(path, portal=portal)
         all_headers = dict(self.auth_headers()) if authenticated else {}
         all_headers.update(headers or {})
         http = self.http if retry else self.once_http
         started = time.monotonic()
+        _deadline.at = None if transfer else started + self.timeout
         try:
             response = http.request(
                 method,
@@ -140,19 +196,13 @@ class ArcsecondSession:
                 json=json,
                 data=data,
                 headers=all_headers,
-                timeout=self.timeout,
+                timeout=(min(CONNECT_TIMEOUT, self.timeout), self.timeout),
                 stream=stream,
             )
-        except requests.exceptions.RetryError as exc:
-            raise errors.ServerError(f"{method} {url}: the server kept failing ({exc})") from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise errors.ConnectionFailed(
-                f"cannot reach {self.base_url} ({_reason(exc)})"
-            ) from exc
-        except requests.exceptions.Timeout as exc:
-            raise errors.ConnectionFailed(f"{method} {url} timed out") from exc
         except requests.exceptions.RequestException as exc:
-            raise errors.ConnectionFailed(f"{method} {url} failed: {exc}") from exc
+            raise self._failure(method, url, exc, started, transfer) from exc
+        finally:
+            _deadline.at = None
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug(
                 "%s %s -> %s (%.3fs, key %s)",
@@ -162,47 +212,77 @@ class ArcsecondSession:
                 time.monotonic() - started,
                 mask(self.key) if authenticated and self.key else "none",
             )
+        if response.status_code == 404 and method == "DELETE" and _was_retried(response):
+            return response  # an earlier attempt deleted it; its answer was lost on the way
         if response.status_code >= 400:
             raise error_from_response(response)
         return response
 
+    def _failure(self, method: str, url: str, exc: Exception, started: float,
+                 transfer: bool) -> errors.ArcsecondError:
+        """The error of the ``errors`` family for a request that got no usable answer."""
+        timed_out = isinstance(exc, requests.exceptions.Timeout) or (
+            not transfer and time.monotonic() - started >= self.timeout)
+        if timed_out and not isinstance(exc, requests.exceptions.ConnectTimeout):
+            what = "went silent for" if transfer else "did not answer within"
+            return errors.TimedOut(
+                f"{self.base_url} {what} {self.timeout:g} s ({method} {url}); "
+                f"--timeout or ${TIMEOUT_ENV} sets how long to wait"
+            )
+        if isinstance(exc, requests.exceptions.RetryError):
+            return errors.ServerError(f"{method} {url}: the server kept failing ({exc})")
+        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+            return errors.ConnectionFailed(f"cannot reach {self.base_url} ({_reason(exc)})")
+        return errors.ConnectionFailed(f"{method} {url} failed: {exc}")
+
     def get(self, path: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
-        return _json(self.request("GET", path, params=params, **kwargs))
+        return self.json(self.request("GET", path, params=params, **kwargs))
 
     def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
-        return _json(self.request("POST", path, json=json, **kwargs))
+        return self.json(self.request("POST", path, json=json, **kwargs))
 
     def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
-        return _json(self.request("PATCH", path, json=json, **kwargs))
+        return self.json(self.request("PATCH", path, json=json, **kwargs))
 
     def delete(self, path: str, **kwargs: Any) -> None:
         self.request("DELETE", path, **kwargs)
+
+    def expect_object(self, response: requests.Response) -> dict[str, Any]:
+        """The JSON object of ``response`` (UnexpectedAnswer for anything else)."""
+        return answers.expect_object(self.json(response), self.base_url, _where(response))
 
     def paginate(
         self, path: str, params: Mapping[str, Any] | None = None, *, portal: bool = True
     ) -> Iterator[dict]:
         """Every item of a list, page after page, following ``next`` lazily (one page in memory)."""
-        page: Any = self.get(path, params=params, portal=portal)
+        response = self.request("GET", path, params=params, portal=portal)
         while True:
-            if isinstance(page, list):  # a server that does not paginate
-                yield from page
-                return
-            yield from page.get("results", [])
-            next_url = page.get("next")
+            results, next_url = answers.expect_page(self.json(response), self.base_url,
+                                                    _where(response))
+            yield from results
             if not next_url:
                 return
-            page = self.get(next_url)
+            response = self.request("GET", next_url)
+
+    def json(self, response: requests.Response) -> Any:
+        """The JSON of an answer (None when empty); UnexpectedAnswer when it is not JSON."""
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise answers.unexpected(self.base_url, _where(response), "the answer is not JSON"
+                                     ) from None
 
 
-def _json(response: requests.Response) -> Any:
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise errors.ServerError(
-            f"{response.request.method} {response.url}: the answer is not JSON", response.status_code
-        ) from exc
+def _where(response: requests.Response) -> str:
+    method = response.request.method if response.request is not None else "GET"
+    return f"{method} {response.url}"
+
+
+def _was_retried(response: requests.Response) -> bool:
+    retries = getattr(response.raw, "retries", None)
+    return bool(retries is not None and retries.history)
 
 
 def _reason(exc: Exception) -> str:

@@ -16,7 +16,7 @@ from cliff.help import HelpExit
 from arcsecond_core import __version__
 from arcsecond_core.cli.commandmanager import LazyCommandManager
 from arcsecond_core.cli.help import HelpCommand, print_command_list
-from arcsecond_core.errors import ArcsecondError
+from arcsecond_core.errors import ArcsecondError, Interrupted
 from arcsecond_core.masking import install as install_masking
 from arcsecond_core.plugin import load_object
 from arcsecond_core.plugin_registry import registry
@@ -90,6 +90,12 @@ class ArcsecondApp(App):
             "--api", metavar="NAME", default=None,
             help="API server to use for this run (see 'arcsecond api list'; "
             "default: $ARCSECOND_API, else the current one).",
+        )
+        parser.add_argument(
+            "--timeout", metavar="SECONDS", type=_seconds, default=None,
+            help="Give up on a server that does not answer a request within SECONDS, retries "
+            "included; an upload or download still moving bytes is not cut off "
+            "(default: $ARCSECOND_TIMEOUT, else 60).",
         )
         parser.add_argument("--log-file", default=None, help="Also log to this file.")
         parser.add_argument(
@@ -227,7 +233,9 @@ class ArcsecondApp(App):
     def report_error(self, exc: BaseException) -> int:
         """One line on stderr (a traceback too with ``--debug``); returns the exit code."""
         debug = getattr(getattr(self, "options", None), "debug", False)
-        if debug:
+        if isinstance(exc, Interrupted):  # said once, as it is, like Ctrl-C elsewhere
+            self.stderr.write(f"{exc}\n")
+        elif debug:
             self.LOG.exception(exc)
         elif isinstance(exc, ArcsecondError):
             self.LOG.error(str(exc))
@@ -275,6 +283,7 @@ class ArcsecondApp(App):
 
         key = (portal, tuple(sorted(options.items())))
         if key not in self._apis:
+            options.setdefault("timeout", getattr(self.options, "timeout", None))
             self._apis[key] = ArcsecondAPI(self.options.api, portal, **options)
         return self._apis[key]
 
@@ -288,6 +297,17 @@ def _disabled_provider(plugins: Any, argv: list[str]) -> tuple[Any, str]:
         if entry is not None and not entry.available:
             return entry, command
     return None, ""
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
 
 
 def _exit_code(exc: SystemExit) -> int:

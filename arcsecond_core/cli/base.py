@@ -157,13 +157,31 @@ def open_in_browser(url: str, stderr: Any) -> None:
         stderr.write(f"warning: could not open a browser: {exc}\n")
 
 
+#: Pages of the public web site that the older clients opened (objects and exoplanets by name).
+PUBLIC_SITE = "https://www.arcsecond.io"
+
+
 def web_url(api: ArcsecondAPI, resource: str, object_id: Any | None = None) -> str:
-    """The web page of a resource (or of one object): the cloud web app, or the local server's."""
+    """The web page of a resource (or of one object): the cloud's web app, or the server's own.
+
+    Any other server answers a browser at the API URL itself (with the portal prefix where the
+    resource has one), so the page shows what the API holds there.
+    """
+    from urllib.parse import quote
+
     from arcsecond_core.config import CLOUD_URL
 
-    tail = f"{resource}/" + (f"{object_id}/" if object_id is not None else "")
+    ident = quote(str(object_id), safe="") if object_id is not None else None
     if api.profile.api_server == CLOUD_URL:
+        if resource in ("objects", "exoplanets") and ident is not None:
+            return f"{PUBLIC_SITE}/objects/{ident}"
+        if resource == "activities":
+            return f"{PUBLIC_SITE}/live/"
         portal = f"{api.portal}." if api.portal else ""
-        return f"https://{portal}app.arcsecond.io/{tail}"
-    # A local server's pages live under /web/, found by identifier whatever the portal.
-    return f"{api.profile.api_server}/web/{tail}"
+        return f"https://{portal}app.arcsecond.io/{resource}/" + (f"{ident}/" if ident is not None else "")
+    try:
+        client = api.resource(resource)
+    except AttributeError:
+        return api.session.url(resource + (f"/{ident}" if ident is not None else ""))
+    return client.session.url(client.path + (f"/{ident}" if ident is not None else ""),
+                              portal=client.portal_scoped)

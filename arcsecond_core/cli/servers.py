@@ -78,7 +78,7 @@ def check_server_answers(url: str) -> None:
     from arcsecond_core.errors import HTTPError, ServerError
     from arcsecond_core.session import ArcsecondSession
 
-    session = ArcsecondSession(url, retries=1, timeout=(5.0, 15.0))
+    session = ArcsecondSession(url, retries=1, timeout=15.0)
     try:
         session.request("GET", "", authenticated=False, portal=False)
     except ServerError:

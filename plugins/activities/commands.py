@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
 
 from arcsecond_core.cli.legacy import LegacyPlural, add_hidden_options
-from arcsecond_core.cli.public_pages import open_public_page
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
@@ -60,9 +58,6 @@ class ListActivity(ResourceLister):
 
     resource = RESOURCE
     columns = ("id", "title", "target_name", "profile", "creation_date")
-
-    def maybe_open(self, parsed_args: argparse.Namespace, object_id: Any | None = None) -> None:
-        open_public_page(self, parsed_args, self.resource)
 
 
 class ShowActivity(ActivityTarget, ResourceShow):

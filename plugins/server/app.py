@@ -12,9 +12,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 from werkzeug.wrappers import Request, Response
 
-from . import pages, views_password
+from . import views_password
 from .auth import authenticate, check_scope, portal_role, verify_key, verify_organisation
 from .db import Database
+from .html import BrowserViews
+from .html_context import IDENTITY_ENVIRON
 from .resource import Resource
 from .rest import ApiError, Context, json_response, method_not_allowed, not_found
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
@@ -67,6 +69,7 @@ class ArcsecondApp:
         ]
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()
+        self.browser = BrowserViews(self)
 
     def _url_map(self) -> Map:
         every = ", ".join(self.resources)
@@ -85,8 +88,6 @@ class ArcsecondApp:
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/", endpoint="list"),
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/<id>/", endpoint="detail"),
                 Rule("/<portal:portal>/datafiles/<id>/download/", endpoint="download"),
-                Rule(f"/web/<any({every}):resource>/", endpoint="page"),
-                Rule(f"/web/<any({every}):resource>/<id>/", endpoint="page"),
             ],
             converters={"portal": converter},
         )
@@ -94,7 +95,9 @@ class ArcsecondApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         try:
-            response = self.handle(request)
+            response = self.browser.respond(request)
+            if response is None:
+                response = self.handle(request)
         except ApiError as error:
             response = error.response()
         except HTTPException as error:
@@ -114,8 +117,6 @@ class ArcsecondApp:
             raise not_found() from None
         if endpoint == "root":
             return json_response({"name": BANNER, "status": "ready"})
-        if endpoint == "page":
-            return pages.page(args["resource"], args.get("id"))
         if endpoint in ("verify", "verify_organisation"):
             if request.method != "POST":
                 raise method_not_allowed(request.method)
@@ -124,7 +125,8 @@ class ArcsecondApp:
         answered = views_password.answer(endpoint, args, request, self.db, self.registration_open)
         if answered is not None:
             return answered
-        identity = authenticate(request, self.db)
+        # A browser session, set by the HTML layer for its GET views only; else the key header.
+        identity = request.environ.get(IDENTITY_ENVIRON) or authenticate(request, self.db)
         portal = args.get("portal")
         role = portal_role(self.db, identity, portal) if portal else None
         owner = f"org:{portal}" if portal else f"user:{identity.username}"

@@ -18,6 +18,8 @@ from .db import Database
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 MAX_JSON_BYTES = 10 * 1024 * 1024
+#: Where a list handler's filters are noted for the browser pages' filter form.
+FILTERS_ENVIRON = "arcsecond.filters"
 
 
 class ApiError(Exception):
@@ -195,6 +197,7 @@ class Context:
         ``filters`` maps a query parameter to its column and the parser of its value (called
         with the value and the parameter's name; None keeps the text).
         """
+        self.request.environ.setdefault(FILTERS_ENVIRON, []).extend(filters)
         for param, (column, parse) in filters.items():
             value = self.query(param)
             if value is not None:

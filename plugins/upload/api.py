@@ -31,10 +31,16 @@ def upload(
     ``jobs`` threads with retries. Returns a ``Report`` (``report.ok``, ``report.files()`` as
     dicts with path, status, id, bytes and error); with
     ``dry_run`` nothing is sent and the list of files with their headers is returned instead.
+    Ctrl-C while sending stops the uploads in flight cleanly, then raises KeyboardInterrupt,
+    whose ``report`` attribute says what was done.
 
     >>> from arcsecond_core.api import ArcsecondAPI
     >>> report = ArcsecondAPI().upload("/data/2024-05-01", dataset="M31")  # doctest: +SKIP
     """
+    import signal
+
+    from arcsecond_core.interrupts import Interrupts
+
     from .job import Options, dry_run_rows, execute, parse_tags, prepare
 
     options = Options(paths=folder, dataset=dataset, telescope=telescope,
@@ -43,4 +49,12 @@ def upload(
     plan = prepare(api, options)
     if dry_run:
         return dry_run_rows(plan)
-    return execute(plan)
+    # Ctrl-C while sending: the uploads in flight stop cleanly, then KeyboardInterrupt is raised
+    # as usual, with the report of what was done as its ``report`` attribute.
+    with Interrupts(signals=(signal.SIGINT,)) as interrupts:
+        report = execute(plan, cancel=interrupts.cancel)
+    if interrupts.fired:
+        interrupted = KeyboardInterrupt()
+        interrupted.report = report  # type: ignore[attr-defined]
+        raise interrupted
+    return report

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
@@ -21,26 +19,6 @@ def _seconds(text: str) -> float:
     if not 0 <= value <= 86400:
         raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
     return value
-
-
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a service manager stopping the upload) handled like Ctrl-C: a clean stop."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class Upload(ArcsecondCommand):
@@ -100,9 +78,9 @@ class Upload(ArcsecondCommand):
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         from arcsecond_core.errors import UsageError
+        from arcsecond_core.interrupts import Interrupts
 
-        from .job import Options, dry_run_rows, execute, prepare, summary_lines
-        from .report import write_json, write_report, write_table
+        from .job import Options
 
         options = Options(
             paths=parsed_args.paths, dataset=parsed_args.dataset,
@@ -113,13 +91,28 @@ class Upload(ArcsecondCommand):
         )
         if parsed_args.watch and parsed_args.dry_run:
             raise UsageError("--watch and --dry-run cannot be used together")
+        # Ctrl-C and SIGTERM only set an event from here on; every phase looks at it. A one-shot
+        # run keeps the handlers until the process ends: a signal after the report changes
+        # nothing (the shell gets its own handlers back).
+        interrupts = Interrupts().__enter__()
+        try:
+            return self._upload(options, parsed_args, interrupts)
+        finally:
+            if self.app.interactive_mode:
+                interrupts.restore()
+
+    def _upload(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> int:
+        from .job import dry_run_rows, execute, prepare, summary_lines
+        from .report import write_json, write_report, write_table
+
         api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
-        plan = prepare(api, options)
+        nothing_sent = "interrupted: nothing was sent"
+        plan = interrupts.wait_for(lambda: prepare(api, options), nothing_sent)
         stdout, stderr = self.app.stdout, self.app.stderr
-        lines = summary_lines(plan)
+        lines = interrupts.wait_for(lambda: summary_lines(plan), nothing_sent)
         if parsed_args.dry_run:
+            rows = interrupts.wait_for(lambda: dry_run_rows(plan), nothing_sent)
             stderr.write("\n".join(lines) + "\ndry run: nothing was sent\n")
-            rows = dry_run_rows(plan)
             if parsed_args.formatter == "json":
                 write_json(stdout, rows)
             elif rows:
@@ -131,17 +124,21 @@ class Upload(ArcsecondCommand):
         stderr.write("\n".join(lines) + "\n")
         stderr.flush()
         needs_question = bool(plan.to_send) or parsed_args.watch
-        if needs_question and not self.confirm(self._question(plan, parsed_args.watch),
-                                               parsed_args.yes):
-            stderr.write("nothing was sent\n")
-            return 1
-        with terminate_as_interrupt():
-            if parsed_args.watch:
-                from .watch import Watch
+        if needs_question:
+            with interrupts.paused():  # Ctrl-C at the question ends it at once
+                confirmed = self.confirm(self._question(plan, parsed_args.watch),
+                                         parsed_args.yes)
+            if not confirmed:
+                stderr.write("nothing was sent\n")
+                return 1
+        interrupts.check(nothing_sent)
+        if parsed_args.watch:
+            from .watch import Watch
 
-                watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle)
-                return self._finish(watch.run(), parsed_args.formatter, write_report)
-            return self._send(plan, parsed_args.formatter, execute, write_report)
+            watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle,
+                          stop=interrupts.cancel)
+            return self._finish(watch.run(), parsed_args.formatter, write_report)
+        return self._send(plan, parsed_args.formatter, execute, write_report, interrupts)
 
     def _question(self, plan: Any, watch: bool) -> str:
         from .progress import human_bytes
@@ -150,23 +147,23 @@ class Upload(ArcsecondCommand):
         what = f"Upload {len(plan.to_send)} files ({size}) to dataset {plan.dataset.name!r}"
         return what + (" and keep watching the folder?" if watch else "?")
 
-    def _send(self, plan: Any, formatter: str, execute: Any, write_report: Any) -> int:
+    def _send(self, plan: Any, formatter: str, execute: Any, write_report: Any,
+              interrupts: Any) -> int:
         from .progress import make_progress
 
         sending = plan.to_send
         progress = make_progress(self.app.stderr, len(sending), sum(f.size for f in sending))
         try:
-            report = execute(plan, progress)
-        except KeyboardInterrupt as exc:
+            report = execute(plan, progress, interrupts.cancel)
+        finally:
             progress.close()
-            report = getattr(exc, "report", None)
-            if report is not None:
-                write_report(self.app.stdout, report, formatter)
+        code = self._finish(report, formatter, write_report)
+        if report.interrupted:
             self.app.stderr.write("interrupted: run the same command again to send the rest\n")
-            raise
-        progress.close()
-        return self._finish(report, formatter, write_report)
+            return interrupts.exit_code
+        return code
 
     def _finish(self, report: Any, formatter: str, write_report: Any) -> int:
         write_report(self.app.stdout, report, formatter)
+        self.app.stdout.flush()  # out before anything else can happen to the process
         return 0 if report.ok else 1

@@ -14,6 +14,7 @@ from typing import Any
 
 from arcsecond_core import errors
 from arcsecond_core.masking import mask
+from arcsecond_core.retrying import Backoff, Cancelled
 
 from . import plan as planning
 from .classify import Kind, classify
@@ -22,16 +23,7 @@ from .ledger import Ledger
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
-from .transfer import (
-    CONFLICT,
-    FAILED,
-    IGNORED,
-    SKIPPED,
-    Outcome,
-    Progress,
-    RetryPolicy,
-    Transfer,
-)
+from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, Outcome, Progress, Transfer
 
 LOG = logging.getLogger("arcsecond.upload")
 
@@ -258,17 +250,26 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
 def execute(
     plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> Report:
-    """Create the dataset if needed and send what is missing; KeyboardInterrupt passes through
-    after the uploads in flight stopped (``report`` is then attached to the exception)."""
+    """Create the dataset if needed and send what is missing. When ``cancel`` is set the run
+    stops within seconds: the report says ``interrupted`` and lists what was done."""
+    cancel = cancel or threading.Event()
     if not plan.to_send and not plan.dataset.exists:
         report = Report(plan.dataset.name, None)
         report.add(initial_outcomes(plan))
         return report
     telescope = plan.telescope.get("uuid") if plan.telescope else None
-    uuid = planning.patiently(lambda: planning.create_dataset(plan.api, plan.dataset, telescope),
-                              posts=True)
-    report = Report(plan.dataset.name, uuid)
+    report = Report(plan.dataset.name, plan.dataset.uuid)
     report.add(initial_outcomes(plan))
+    try:
+        uuid = planning.patiently(
+            lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
+            cancel=cancel)
+    except Cancelled:
+        uuid = None
+    if uuid is None or cancel.is_set():
+        report.interrupted = True
+        return report
+    report.dataset_uuid = uuid
     with open_ledger(plan.api, uuid) as ledger:
         for decision in plan.comparison.skipped:
             item, remote = decision.file, decision.remote or {}
@@ -276,13 +277,8 @@ def execute(
                           sha256=decision.sha256 or remote.get("checksum"),
                           datafile_id=remote.get("id"))
         transfer = make_transfer(plan, ledger, uuid, progress, cancel)
-        try:
-            report.add(transfer.run(plan.to_send))
-        except KeyboardInterrupt as exc:
-            report.add(transfer.completed.values())
-            report.interrupted = True
-            exc.report = report  # type: ignore[attr-defined]
-            raise
+        report.add(transfer.run(plan.to_send))
+    report.interrupted = cancel.is_set()
     return report
 
 
@@ -293,7 +289,7 @@ def make_transfer(
     options = plan.options
     transfer = Transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
-        policy=RetryPolicy(attempts=options.retries), verify=options.verify,
+        policy=Backoff(attempts=options.retries), verify=options.verify,
         replace=options.replace,
         replacing={d.file.relative: (d.remote or {}).get("id")
                    for d in plan.comparison.to_send if d.action == "replace"},

@@ -6,15 +6,15 @@ Everything here reads; the only write is :func:`create_dataset`, called after co
 from __future__ import annotations
 
 import logging
-import random
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from arcsecond_core import errors
+from arcsecond_core import errors, retrying
 from arcsecond_core.resources import is_uuid
+from arcsecond_core.retrying import Backoff
 
 from .headers import Site
 from .ledger import Entry, sha256_of
@@ -26,24 +26,27 @@ TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests
 T = TypeVar("T")
 
 
-def patiently(call: Callable[[], T], *, posts: bool = False, attempts: int = 8, base: float = 0.5,
-              cap: float = 30.0) -> T:
-    """``call()``, tried again with exponential backoff on 5xx and 429, and on connection errors
-    when it sends POSTs (the session already retries idempotent requests that cannot connect).
+def patiently(call: Callable[[], T], *, posts: bool = False, attempts: int = 8,
+              cancel: threading.Event | None = None) -> T:
+    """``call()``, tried again with backoff on 5xx and 429, and on connection errors when it
+    sends POSTs (the session already retries idempotent requests). A request that used up its
+    time (``--timeout``) is not tried again.
 
     For the reads and checks around an upload (the engine retries the files themselves).
     """
-    attempt = 1
-    while True:
-        try:
-            return call()
-        except TRANSIENT as exc:
-            if attempt >= attempts or (isinstance(exc, errors.ConnectionFailed) and not posts):
-                raise
-            delay = min(cap, base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-            LOG.warning("%s; trying again in %.1f s", exc, delay)
-            time.sleep(delay)
-            attempt += 1
+
+    def transient(exc: BaseException) -> bool:
+        if isinstance(exc, errors.TimedOut):
+            return False
+        if isinstance(exc, errors.ConnectionFailed):
+            return posts
+        return isinstance(exc, TRANSIENT)
+
+    def warn(_attempt: int, exc: BaseException, delay: float) -> None:
+        LOG.warning("%s; trying again in %.1f s", exc, delay)
+
+    return retrying.call(call, Backoff(attempts, 0.5, 30.0), transient, cancel=cancel,
+                         before_sleep=warn)
 
 
 @dataclass

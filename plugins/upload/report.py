@@ -56,8 +56,7 @@ class Report:
             where += f" ({self.dataset_uuid})"
         text = ", ".join(parts) or "nothing to do"
         size = f" ({human_bytes(self.uploaded_bytes)} sent)" if counts[UPLOADED] else ""
-        prefix = "interrupted: " if self.interrupted else ""
-        return f"{prefix}{text}{size}{where}"
+        return f"{text}{size}{where}"
 
 
 def write_json(stream: TextIO, rows: Sequence[dict[str, Any]]) -> None:
@@ -89,7 +88,9 @@ def write_report(stream: TextIO, report: Report, formatter: str) -> None:
     if formatter == "json":
         write_json(stream, report.files())
         return
-    attention = [o.as_dict() for o in report.outcomes if o.status in (CONFLICT, FAILED, CANCELLED)]
+    # After an interrupt the files never started are many and say nothing: the headline counts them.
+    shown = (CONFLICT, FAILED) if report.interrupted else (CONFLICT, FAILED, CANCELLED)
+    attention = [o.as_dict() for o in report.outcomes if o.status in shown]
     if attention:
         write_table(stream, ("path", "status", "error"), attention)
     stream.write(report.headline() + "\n")

@@ -1,4 +1,4 @@
-"""The parallel engine: a thread pool over one pooled session, per-file retries with backoff.
+"""The upload engine: files sent in parallel over one pooled session, each retried with backoff.
 
 One file failing never stops the others. A retry that meets ``already exists in dataset``
 checks the server's copy: when it is the same content the earlier attempt did land.
@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import random
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from arcsecond_core import errors
+from arcsecond_core import errors, retrying
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
+from arcsecond_core.parallel import run_parallel
+from arcsecond_core.retrying import Backoff
 
 from .ledger import Ledger, sha256_of
 from .plan import TRANSIENT, different_file, patiently, remote_copy, same_content
@@ -76,16 +76,8 @@ class NoProgress:
         pass
 
 
-@dataclass
-class RetryPolicy:
-    """Exponential backoff with jitter: ``base * 2**n`` seconds, at most ``cap``."""
-
-    attempts: int = 10
-    base: float = 0.5
-    cap: float = 60.0
-
-    def delay(self, attempt: int) -> float:
-        return min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+class TryAgain(errors.ArcsecondError):
+    """One attempt at a file failed for a reason that may pass (the server, the network)."""
 
 
 @dataclass
@@ -98,7 +90,7 @@ class Transfer:
     is_raw: bool = True
     tags: tuple[str, ...] = ()
     jobs: int = 4
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: Backoff = field(default_factory=Backoff)
     progress: Progress = field(default_factory=NoProgress)
     cancel: threading.Event = field(default_factory=threading.Event)
     #: Hash each file while it is sent and compare with the server's sha256 (costs CPU).
@@ -107,41 +99,18 @@ class Transfer:
     replace: bool = False
     #: Relative path -> id of the server copy to delete before sending (known conflicts).
     replacing: dict[str, int | None] = field(default_factory=dict)
-    completed: dict[str, Outcome] = field(default_factory=dict)
 
     def run(self, files: list[LocalFile]) -> list[Outcome]:
-        """Send ``files``; on KeyboardInterrupt stop the uploads in flight, then re-raise
-        (``completed`` then holds the outcomes of the files that finished)."""
-        outcomes: dict[str, Outcome] = {}
-        self.completed = outcomes
-        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="upload")
-        futures: dict[Future[Outcome], LocalFile] = {
-            pool.submit(self.send, item): item for item in files
-        }
-        pending = set(futures)
-        try:
-            while pending:
-                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                for future in done:
-                    outcome = self._result(future, futures[future])
-                    outcomes[outcome.relative] = outcome
-        except BaseException:
-            self.cancel.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            for future, item in futures.items():
-                if future.done() and not future.cancelled() and item.relative not in outcomes:
-                    outcomes[item.relative] = self._result(future, item)
-            raise
-        pool.shutdown(wait=True)
-        return [outcomes[item.relative] for item in files]
-
-    def _result(self, future: Future[Outcome], item: LocalFile) -> Outcome:
-        try:
-            outcome = future.result()
-        except Exception as exc:  # a bug in one file's handling must not stop the others
-            outcome = Outcome(item.relative, item.remote_name, FAILED, error=_message(exc))
-        self.progress.finished(outcome)
-        return outcome
+        """Send ``files``, one outcome each, in order; when ``cancel`` is set the run stops
+        within seconds and files not finished are ``cancelled``."""
+        run = run_parallel(
+            files, self.send, jobs=self.jobs, cancel=self.cancel,
+            on_error=lambda item, exc: Outcome(item.relative, item.remote_name, FAILED,
+                                               error=_message(exc)),
+            on_result=lambda _item, outcome: self.progress.finished(outcome),
+        )
+        return [run.results.get(index) or Outcome(item.relative, item.remote_name, CANCELLED)
+                for index, item in enumerate(files)]
 
     def send(self, item: LocalFile) -> Outcome:
         """Upload one file, retrying transient failures; never raises for a server answer.
@@ -183,72 +152,80 @@ class Transfer:
         if self.cancel.is_set():
             return Outcome(item.relative, item.remote_name, CANCELLED)
         self.progress.started(item)
-        attempt = 0
-        last_error = ""
-        while attempt < self.policy.attempts:
-            attempt += 1
-            try:
-                current = item.path.stat()
-            except OSError as exc:
-                return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
-            size, mtime_ns = current.st_size, current.st_mtime_ns
-            self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sending")
-            digest = hashlib.sha256() if self.verify else None
-            sent = [0]
+        tries = [0]
 
-            def advance(count: int, sent: list[int] = sent) -> None:
-                sent[0] += count
-                self.progress.advance(count)
+        def attempt() -> Outcome:
+            tries[0] += 1
+            return self._attempt(item, tries[0])
 
-            try:
-                record = self.api.datafiles.upload(
-                    item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
-                    file_name=item.remote_name, progress=advance, digest=digest,
-                    cancel=self.cancel,
-                )
-            except UploadCancelled:
-                self.progress.advance(-sent[0])
-                return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
-            except errors.ValidationError as exc:
-                self.progress.advance(-sent[0])
-                if is_already_exists(exc):
-                    return self._already_there(item, size, mtime_ns, attempt, exc)
-                return self._failed(item, _message(exc), attempt)
-            except (*TRANSIENT, FileChanged) as exc:
-                self.progress.advance(-sent[0])
-                last_error = _message(exc)
-                if attempt >= self.policy.attempts:
-                    break
-                delay = self.policy.delay(attempt)
-                self.progress.retrying(item, attempt, last_error, delay)
-                if self.cancel.wait(delay):
-                    return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
-                continue
-            except errors.ArcsecondError as exc:
-                self.progress.advance(-sent[0])
-                return self._failed(item, _message(exc), attempt)
-            except OSError as exc:
-                self.progress.advance(-sent[0])
-                return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
-            checksum = digest.hexdigest() if digest is not None else None
-            file_id = _int(record.get("id"))
-            if not same_content(record, size, checksum):
-                last_error = "the server's copy differs from the file sent (size or checksum)"
-                self._discard(file_id)
-                continue
-            self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
-                               sha256=checksum or record.get("checksum"), datafile_id=file_id)
-            return Outcome(item.relative, item.remote_name, UPLOADED, size, file_id,
-                           attempts=attempt)
-        outcome = self._failed(item, f"gave up after {attempt} attempts: {last_error}", attempt)
-        outcome.retryable = True
-        return outcome
+        def announce(attempt: int, error: BaseException, delay: float) -> None:
+            self.progress.retrying(item, attempt, _message(error), delay)
+
+        try:
+            return retrying.call(attempt, self.policy, lambda exc: isinstance(exc, TryAgain),
+                                 cancel=self.cancel, before_sleep=announce)
+        except retrying.Cancelled:
+            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=tries[0])
+        except TryAgain as exc:
+            outcome = self._failed(item, f"gave up after {tries[0]} attempts: {exc}", tries[0])
+            outcome.retryable = True
+            return outcome
+
+    def _attempt(self, item: LocalFile, attempt: int) -> Outcome:
+        """One try at sending ``item``: its outcome, or TryAgain."""
+        if self.cancel.is_set():
+            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt - 1)
+        try:
+            current = item.path.stat()
+        except OSError as exc:
+            return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
+        size, mtime_ns = current.st_size, current.st_mtime_ns
+        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sending")
+        digest = hashlib.sha256() if self.verify else None
+        sent = [0]
+
+        def advance(count: int) -> None:
+            sent[0] += count
+            self.progress.advance(count)
+
+        try:
+            record = self.api.datafiles.upload(
+                item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
+                file_name=item.remote_name, progress=advance, digest=digest,
+                cancel=self.cancel,
+            )
+        except UploadCancelled:
+            self.progress.advance(-sent[0])
+            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
+        except errors.ValidationError as exc:
+            self.progress.advance(-sent[0])
+            if is_already_exists(exc):
+                return self._already_there(item, size, mtime_ns, attempt, exc)
+            return self._failed(item, _message(exc), attempt)
+        except (*TRANSIENT, FileChanged) as exc:
+            self.progress.advance(-sent[0])
+            raise TryAgain(_message(exc)) from exc
+        except errors.ArcsecondError as exc:
+            self.progress.advance(-sent[0])
+            return self._failed(item, _message(exc), attempt)
+        except OSError as exc:
+            self.progress.advance(-sent[0])
+            return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
+        checksum = digest.hexdigest() if digest is not None else None
+        file_id = _int(record.get("id"))
+        if not same_content(record, size, checksum):
+            self._discard(file_id)
+            raise TryAgain("the server's copy differs from the file sent (size or checksum)")
+        self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
+                           sha256=checksum or record.get("checksum"), datafile_id=file_id)
+        return Outcome(item.relative, item.remote_name, UPLOADED, size, file_id, attempts=attempt)
 
     def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int,
                        refusal: errors.HTTPError) -> Outcome:
         """A file of that name is in the dataset: ours (a lost answer, another run) or not."""
         try:
-            copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name))
+            copy = patiently(lambda: remote_copy(self.api, self.dataset, item.remote_name),
+                             cancel=self.cancel)
         except errors.Forbidden:
             copy = _described(refusal)
             if copy is None:

@@ -4,7 +4,7 @@ A file is complete when two scans at least ``settle`` seconds apart see the same
 modification time. Polling works on every file system (network shares included) and needs no
 event source that can overflow or miss files. Files that failed for transient reasons (the
 server away, the network down) are tried again later with a growing delay; Ctrl-C stops the
-uploads in flight and ends the watch cleanly.
+uploads in flight and ends the watch cleanly (the command's interrupts set ``stop``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from arcsecond_core import errors
+from arcsecond_core import errors, retrying
+from arcsecond_core.retrying import Backoff
 
 from . import plan as planning
 from .job import Plan, initial_outcomes, make_transfer, open_ledger
@@ -47,10 +49,15 @@ class Watch:
     def run(self) -> Report:
         """Watch until stopped; the report holds the last outcome of every file."""
         plan = self.plan
-        uuid = _until_done(lambda: planning.create_dataset(
-            plan.api, plan.dataset, plan.telescope.get("uuid") if plan.telescope else None
-        ), self.stop)
-        report = Report(plan.dataset.name, uuid)
+        report = Report(plan.dataset.name, plan.dataset.uuid)
+        try:
+            uuid = _until_done(lambda: planning.create_dataset(
+                plan.api, plan.dataset, plan.telescope.get("uuid") if plan.telescope else None
+            ), self.stop)
+        except retrying.Cancelled:
+            report.add(initial_outcomes(plan))
+            return report
+        report.dataset_uuid = uuid
         for outcome in initial_outcomes(plan):
             self.outcomes[outcome.relative] = outcome
         for item in plan.files:
@@ -60,19 +67,16 @@ class Watch:
         LOG.info("watching %s (every %.1f s); Ctrl-C to stop", plan.scanned.root, self.interval)
         with open_ledger(plan.api, uuid) as ledger:
             progress = LogProgress()
-            transfer = make_transfer(plan, ledger, uuid, progress, None)
-            try:
-                while not self.stop.is_set():
-                    batch = self._ready()
-                    if batch:
-                        progress.total_files += len(batch)
-                        self._record(transfer.run(batch))
-                    self.rounds += 1
-                    if self.stop.wait(self.interval):
-                        break
-            except KeyboardInterrupt:
-                self._record(list(transfer.completed.values()))
-                LOG.info("stopped watching")
+            transfer = make_transfer(plan, ledger, uuid, progress, self.stop)
+            while not self.stop.is_set():
+                batch = self._ready()
+                if batch:
+                    progress.total_files += len(batch)
+                    self._record(transfer.run(batch))
+                self.rounds += 1
+                if self.stop.wait(self.interval):
+                    break
+            LOG.info("stopped watching")
         report.add(outcome for outcome in self.outcomes.values() if outcome.status != CANCELLED)
         return report
 
@@ -129,7 +133,7 @@ class Watch:
             current = state or self.seen.get(outcome.relative, (0, 0, 0.0))[:2]
             if outcome.status == FAILED and outcome.retryable:
                 tries = self.retry_at.get(outcome.relative, (0.0, 0))[1] + 1
-                delay = min(MAX_RETRY_DELAY, self.interval * 2 ** tries)
+                delay = Backoff(None, self.interval, MAX_RETRY_DELAY).delay(tries + 1)
                 self.retry_at[outcome.relative] = (now + delay, tries)
                 LOG.warning("%s: will try again in %.0f s", outcome.relative, delay)
             else:
@@ -137,14 +141,15 @@ class Watch:
                 self.handled[outcome.relative] = (int(current[0]), int(current[1]))
 
 
-def _until_done(action: object, stop: threading.Event) -> str:
-    """Run ``action`` until the server answers: the watch outlives a server away at start."""
-    delay = 1.0
-    while True:
-        try:
-            return str(action())  # type: ignore[operator]
-        except (errors.ConnectionFailed, errors.ServerError) as exc:
-            LOG.warning("%s; trying again in %.0f s", exc, delay)
-            if stop.wait(delay):
-                raise KeyboardInterrupt from exc
-            delay = min(MAX_RETRY_DELAY, delay * 2)
+def _until_done(action: Callable[[], object], stop: threading.Event) -> str:
+    """Run ``action`` until the server answers: the watch outlives a server away at start.
+    Cancelled when ``stop`` is set meanwhile."""
+
+    def away(exc: BaseException) -> bool:
+        return isinstance(exc, (errors.ConnectionFailed, errors.ServerError))
+
+    def warn(_attempt: int, exc: BaseException, delay: float) -> None:
+        LOG.warning("%s; trying again in %.0f s", exc, delay)
+
+    return str(retrying.call(action, Backoff(None, 1.0, MAX_RETRY_DELAY), away, cancel=stop,
+                             before_sleep=warn))

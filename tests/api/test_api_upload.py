@@ -118,3 +118,38 @@ def test_upload_with_an_upload_key(upload_api: ArcsecondAPI, api: ArcsecondAPI,
     report = upload_api.upload(folder, dataset="Unattended")
     assert report.ok, report.files()
     assert len(remote_files(api, api.datasets.find("Unattended"))) == 4
+
+
+def test_ctrl_c_stops_the_upload_and_raises_keyboard_interrupt_with_the_report(
+    api: ArcsecondAPI, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for number in range(400):
+        (root / f"f{number:03d}.dat").write_bytes(os.urandom(20_000))
+    default = signal.getsignal(signal.SIGINT)
+
+    def press_ctrl_c_once_sending() -> None:
+        deadline = time.monotonic() + 60
+        while signal.getsignal(signal.SIGINT) is default and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c_once_sending, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        api.upload(root, dataset="Stopped", jobs=2)
+    assert signal.getsignal(signal.SIGINT) is default
+    report = caught.value.report  # type: ignore[attr-defined]
+    assert report.interrupted
+    statuses = [row["status"] for row in report.files()]
+    assert "cancelled" in statuses and len(statuses) == 400
+    landed = remote_files(api, api.datasets.find("Stopped"))
+    assert {row["file_name"] for row in report.files() if row["status"] == "uploaded"} <= set(landed)
+    again = api.upload(root, dataset="Stopped")
+    assert again.ok and len(remote_files(api, api.datasets.find("Stopped"))) == 400

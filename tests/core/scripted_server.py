@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,10 @@ class Answer:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: Close the connection without answering (a dropped connection).
+    drop: bool = False
+    #: Send these bytes as the body instead of ``body`` as JSON.
+    raw: bytes | None = None
 
 
 Responder = Callable[[Seen], Answer]
@@ -48,7 +53,12 @@ def scripted_server(respond: Responder) -> Iterator[ScriptedServer]:
             request = Seen(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
             seen.append(request)
             answer = respond(request)
+            if answer.drop:
+                self.close_connection = True
+                return
             payload = b"" if answer.body is None else json.dumps(answer.body).encode()
+            if answer.raw is not None:
+                payload = answer.raw
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
@@ -71,3 +81,32 @@ def scripted_server(respond: Responder) -> Iterator[ScriptedServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A socket that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in accepted:
+            conn.close()
+        listener.close()

@@ -13,6 +13,7 @@ from arcsecond_core import errors
 from arcsecond_core.config import ServerProfile
 from arcsecond_core.datafiles import DataFiles
 from arcsecond_core.plugin_registry import registry
+from arcsecond_core.session import ArcsecondSession
 
 ID_FIELDS = {"datafiles": "id", "profiles": "username", "organisations": "subdomain"}
 
@@ -27,6 +28,8 @@ class FakeSession:
         self.portal = portal
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self._ids = itertools.count(1000)
+
+    url = ArcsecondSession.url  # the real URL rules: base, portal prefix, trailing slash
 
     def _split(self, path: str) -> tuple[str, str | None]:
         parts = path.strip("/").split("/")
@@ -87,7 +90,10 @@ class FakeAPI:
     def resource(self, name: str) -> Any:
         if name == "datafiles":
             return DataFiles(self.session)  # type: ignore[arg-type]
-        return registry().resources()[name].bind(self.session)  # type: ignore[arg-type]
+        specs = registry().resources()
+        if name not in specs:
+            raise AttributeError(f"no resource named {name!r}")  # as ArcsecondAPI.resource
+        return specs[name].bind(self.session)  # type: ignore[arg-type]
 
     def me(self) -> dict[str, Any]:
         return self.session.store["profile"][0]

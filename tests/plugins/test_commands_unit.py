@@ -22,6 +22,7 @@ from arcsecond_plugins.profiles.commands import ListPortal
 from arcsecond_plugins.telescopes.commands import ListTelescope, ListTelescopeAlias, ShowTelescope
 
 from arcsecond_core import errors
+from arcsecond_core.cli.base import web_url
 
 from .fakes import FakeApp, TTYInput, run
 
@@ -324,8 +325,23 @@ def test_open_shows_the_object_page(app: FakeApp, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url))
     run(ShowDataset, ["M31", "--open", "-f", "json"], app)
     run(ShowDataset, ["M31", "--open", "-f", "json", "-p", "pic"], app)
-    assert opened == [f"http://fake.test/web/datasets/{M31}/"] * 2  # pages are found by uuid alone
+    # A local server answers a browser at the API URL itself, in the portal where there is one.
+    assert opened == [f"http://fake.test/datasets/{M31}/", f"http://fake.test/pic/datasets/{M31}/"]
     assert f"opening {opened[0]}" in app.stderr.getvalue()
+
+
+def test_web_url_of_every_kind_of_resource(store: dict) -> None:
+    local = FakeApp(store).api("pic")
+    assert web_url(local, "organisations", "pic") == "http://fake.test/organisations/pic/"
+    assert web_url(local, "datafiles", 12) == "http://fake.test/pic/datafiles/12/"
+    assert web_url(local, "telescopes") == "http://fake.test/pic/telescopes/"
+    # A resource a plugin adds later (objects by name, spaces and slashes encoded).
+    assert web_url(FakeApp(store).api(), "objects", "HD 5980/b") == (
+        "http://fake.test/objects/HD%205980%2Fb/")
+    cloud = FakeApp(store, api_server="https://api.arcsecond.io").api()
+    assert web_url(cloud, "objects", "HD 5980") == "https://www.arcsecond.io/objects/HD%205980"
+    assert web_url(cloud, "exoplanets", "51 Peg b") == "https://www.arcsecond.io/objects/51%20Peg%20b"
+    assert web_url(cloud, "activities", 3) == "https://www.arcsecond.io/live/"
 
 
 def test_open_on_the_cloud_uses_the_web_app(store: dict, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -234,7 +234,7 @@ def test_objects_old_form_with_open(arcsecond_client: ArcsecondClient, catalogue
     proc = client.run("objects", "HD 5980", "--open", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "HD 5980" in proc.stdout
-    assert opened.read_text().split() == [f"{client.url}/web/objects/HD%205980/"]
+    assert opened.read_text().split() == [f"{client.url}/objects/HD%205980/"]
     star = client.json("object", "show", "HD 5980")
     assert star["coordinates"]["right_ascension"] == pytest.approx(14.8607, abs=1e-3)
     assert star["coordinates"]["declination"] == pytest.approx(-72.1650, abs=1e-3)

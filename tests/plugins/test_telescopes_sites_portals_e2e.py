@@ -105,11 +105,23 @@ def test_open_opens_the_object_page(world: World, tmp_path: Path) -> None:
     m31 = world.datasets["m31"]["uuid"]
     proc = world.client.run("dataset", "show", "M31", "--open", "-f", "json", env=env)
     assert proc.returncode == 0, proc.stderr
-    url = f"{world.client.url}/web/datasets/{m31}/"
+    url = f"{world.client.url}/datasets/{m31}/"
     assert opened.read_text().split() == [url]
     assert proc.stderr == f"opening {url}\n"
-    page = requests.get(url, timeout=10)
+    key = {"X-Arcsecond-API-Authorization": f"Key {world.client.access_key}"}
+    page = requests.get(url, headers={**key, "Accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert f"<h1>{world.datasets['m31']['name']}</h1>" in page.text
     proc = world.client.run("telescope", "list", "--open", "-f", "json", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert opened.read_text().split()[-1] == f"{world.client.url}/web/telescopes/"
+    assert opened.read_text().split()[-1] == f"{world.client.url}/telescopes/"
+    # In a portal, the page of the portal's object: the file, its dataset's name, its night.
+    portal_file = world.files["portal"]["id"]
+    proc = world.client.run("datafile", "show", str(portal_file), "-p", world.portal, "--open",
+                            "-f", "json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    url = f"{world.client.url}/{world.portal}/datafiles/{portal_file}/"
+    assert opened.read_text().split()[-1] == url
+    page = requests.get(url, headers={**key, "Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and "p-light.fits" in page.text
+    assert f'href="/{world.portal}/datasets/{world.datasets["portal-m31"]["uuid"]}/"' in page.text

@@ -15,16 +15,16 @@ from arcsecond_plugins.upload.transfer import (
     FAILED,
     SKIPPED,
     UPLOADED,
-    RetryPolicy,
     Transfer,
 )
 
 from arcsecond_core import errors
 from arcsecond_core.datafiles import UploadCancelled
+from arcsecond_core.retrying import Backoff
 
 from .fakes import FakeAPI
 
-FAST = RetryPolicy(attempts=4, base=0.001, cap=0.01)
+FAST = Backoff(attempts=4, base=0.001, cap=0.01)
 
 
 @pytest.fixture
@@ -114,27 +114,41 @@ def test_cancel_stops_pending_files(tmp_path: Path, folder: Path) -> None:
     assert {o.status for o in outcomes[1:]} == {CANCELLED}
 
 
-def test_keyboard_interrupt_waits_for_workers(tmp_path: Path, folder: Path) -> None:
+def test_cancel_returns_soon_even_when_a_worker_never_comes_back(tmp_path: Path, folder: Path
+                                                                  ) -> None:
     api = FakeAPI()
     transfer = make(tmp_path, api, jobs=2)
+    stuck = threading.Event()
 
-    def slow() -> None:
+    def noticing() -> None:
         if transfer.cancel.wait(5):
             raise UploadCancelled("cancelled")
 
-    api.datafiles.failures = [slow, slow]
-    import _thread
+    def deaf() -> None:  # a request that ignores the cancel event (waiting for an answer)
+        stuck.wait(30)
 
-    threading.Timer(0.05, _thread.interrupt_main).start()
+    api.datafiles.failures = [noticing, deaf]
+    threading.Timer(0.05, transfer.cancel.set).start()
     started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        transfer.run(scan(folder).files)
-    assert time.monotonic() - started < 5
-    assert transfer.cancel.is_set()
+    try:
+        outcomes = transfer.run(scan(folder).files)
+        assert time.monotonic() - started < 8
+    finally:
+        stuck.set()
+    assert {o.status for o in outcomes} == {CANCELLED}
     assert api.datafiles.items == []
-    entries = transfer.ledger.entries()
-    for item in api.datafiles.items:
-        assert entries[item["file_name"]].status in ("sent", "sending")
+    assert all(e.status == "sending" for e in transfer.ledger.entries().values())
+
+
+def test_cancel_during_a_backoff_wait_stops_at_once(tmp_path: Path, folder: Path) -> None:
+    api = FakeAPI()
+    transfer = make(tmp_path, api, jobs=1, policy=Backoff(attempts=5, base=30, cap=30))
+    api.datafiles.failures = [lambda: (_ for _ in ()).throw(errors.ServerError("down", 503))]
+    threading.Timer(0.3, transfer.cancel.set).start()
+    started = time.monotonic()
+    outcomes = transfer.run(scan(folder).files[:1])
+    assert time.monotonic() - started < 5
+    assert outcomes[0].status == CANCELLED and outcomes[0].attempts == 1
 
 
 def test_verify_resends_a_corrupted_copy(tmp_path: Path, folder: Path) -> None:
