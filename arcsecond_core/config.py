@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arcsecond_core.errors import ConfigError, UsageError
+from arcsecond_core.filemodes import set_mode
 
 CLOUD_NAME = "cloud"
 CLOUD_URL = "https://api.arcsecond.io"
@@ -202,7 +203,7 @@ class Config:
             raise ConfigError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o600)
+                set_mode(handle.fileno(), tmp_name, 0o600)
                 handle.write(buffer.getvalue())
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-import requests
 
 from arcsecond_core import errors
 from arcsecond_core.formnames import content_disposition
@@ -19,7 +15,6 @@ from arcsecond_core.resources import Record, Resource
 from arcsecond_core.session import ArcsecondSession
 
 ALREADY_EXISTS_MARKER = "already exists in dataset"
-CHUNK_SIZE = 1024 * 1024
 #: How much of the multipart body is handed to the socket at a time.
 SEND_BLOCK = 1024 * 1024
 ProgressCallback = Callable[[int], None]
@@ -164,45 +159,35 @@ class DataFiles(Resource):
                 raise
         return self.session.expect_object(response)
 
+    def download_path(self, object_id: int | str) -> str:
+        """The API path of data file ``object_id``'s bytes."""
+        return self._detail(object_id, "download")
+
     def download(
         self,
         object_id: int | str,
         destination: str | os.PathLike[str],
         *,
         progress: ProgressCallback | None = None,
+        record: Record | None = None,
+        cancel: threading.Event | None = None,
+        retries: int = 10,
     ) -> Path:
-        """Stream the bytes of data file ``object_id`` to ``destination``, atomically."""
-        target = Path(destination)
-        response = self.session.request(
-            "GET", self._detail(object_id, "download"), stream=True, portal=self.portal_scoped,
-            transfer=True,
-        )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle, response:
-                os.fchmod(handle.fileno(), _new_file_mode())  # not mkstemp's 0600
-                for chunk in response.iter_content(CHUNK_SIZE):
-                    handle.write(chunk)
-                    if progress is not None:
-                        progress(len(chunk))
-            os.replace(tmp_name, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            if isinstance(exc, requests.exceptions.RequestException):
-                raise errors.ConnectionFailed(
-                    f"the download of data file {object_id} broke off: {exc}"
-                ) from exc
-            raise
-        return target
+        """Stream the bytes of data file ``object_id`` to ``destination``: resumed after a
+        broken-off attempt (HTTP range requests), checked against the server's size and sha256,
+        fsynced and renamed into place; retried with backoff on network and server errors.
 
+        ``record`` is the data file's object when the caller has read it already. A checksum
+        that does not match raises ChecksumMismatch and leaves no file.
+        """
+        from arcsecond_core.retrying import Backoff
+        from arcsecond_core.transfer.fetch import Remote, fetch
 
-def _new_file_mode() -> int:
-    """The permissions a new file gets under the process's umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+        remote = Remote.of(record if record is not None else self.read(object_id))
+        fetched = fetch(self.session, self.download_path(object_id), Path(destination), remote,
+                        portal=self.portal_scoped, progress=progress, cancel=cancel,
+                        policy=Backoff(attempts=retries))
+        return fetched.path
 
 
 def is_already_exists(error: Exception) -> bool:

@@ -109,13 +109,19 @@ class Resource:
             for item in self.list(**{self.name_field: text})
             if str(item.get(self.name_field)) == text
         ]
+        return self.only(matches, text)
+
+    def only(self, matches: list[Record], text: str, hint: str = "") -> Record:
+        """The one object of ``matches`` (those whose name is ``text``); NotFound, AmbiguousName."""
+        named = "dated" if self.name_field == "date" else "named"
         if not matches:
             where = f" in portal {self.session.portal!r}" if self.session.portal else ""
-            raise errors.NotFound(f"no {self.singular} named {text!r}{where}", 404)
+            raise errors.NotFound(f"no {self.singular} {named} {text!r}{where}", 404)
         if len(matches) > 1:
             ids = ", ".join(str(m.get(self.id_field)) for m in matches)
             raise errors.AmbiguousName(
-                f"{len(matches)} {self.path} are named {text!r} ({ids}): use the {self.id_field}"
+                f"{len(matches)} {self.path} are {named} {text!r} ({ids}): "
+                f"{hint or 'use the ' + str(self.id_field)}"
             )
         return self._identified(matches[0], f"GET {self.path}/?{self.name_field}=...")
 

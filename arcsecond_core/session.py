@@ -207,7 +207,7 @@ class ArcsecondSession:
             LOG.debug(
                 "%s %s -> %s (%.3fs, key %s)",
                 method,
-                url,
+                response.url or url,  # with its query string
                 response.status_code,
                 time.monotonic() - started,
                 mask(self.key) if authenticated and self.key else "none",

@@ -148,7 +148,7 @@ def start_server(data_dir: Path | str | None = None, *extra_args: str,
                  ) -> ArcsecondServer:
     """Start ``arcsecond server start`` on a free loopback port; raises ServerStartError."""
     data_dir = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="arcsecond-server-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     log_dir = Path(tempfile.mkdtemp(prefix="arcsecond-server-log-"))
     with open(log_dir / "stdout.txt", "wb") as out, open(log_dir / "stderr.txt", "wb") as err:
         process = subprocess.Popen(

@@ -139,10 +139,27 @@ class Setup:
     username: str
     telescope: str
     config_dir: Path
+    base: str = ""  # the URL clients are given: the server's, or a proxy's in front of it
 
     @property
     def headers(self) -> dict[str, str]:
         return self.server.headers(self.key)
+
+    def via(self, base: str, config_dir: Path) -> Setup:
+        """The same user and server, reached by the clients through ``base``."""
+        shutil.rmtree(config_dir, ignore_errors=True)
+        config_dir.mkdir(parents=True)
+        (config_dir / "config.ini").write_text(
+            f"[{SERVER_NAME}]\napi_server = {base}\nusername = {self.username}\n"
+            f"access_key = {self.key}\n\n[cli]\napi = {SERVER_NAME}\n"
+        )
+        return Setup(self.server, self.key, self.username, self.telescope, config_dir, base)
+
+    def connections_since(self, offset: int) -> int:
+        """TCP connections the server served requests on since its log had ``offset`` chars
+        (the server runs with ``--access-log``, whose lines start with the client's address)."""
+        log = self.server.stderr()[offset:]
+        return len({line.split(" ", 1)[0] for line in log.splitlines() if line[:1].isdigit()})
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -185,14 +202,8 @@ def setup(server: ArcsecondServer) -> Setup:
                         "--latitude", "-24.6", "--time-zone", "America/Santiago")
     telescope = server.admin("addtelescope", f"T {uuid.uuid4().hex[:6]}", "--site", site["uuid"],
                              "--owner", user["username"])
-    config_dir = WORK / "config"
-    shutil.rmtree(config_dir, ignore_errors=True)
-    config_dir.mkdir(parents=True)
-    (config_dir / "config.ini").write_text(
-        f"[{SERVER_NAME}]\napi_server = {server.url}\nusername = {user['username']}\n"
-        f"access_key = {user['access_key']}\n\n[cli]\napi = {SERVER_NAME}\n"
-    )
-    return Setup(server, user["access_key"], user["username"], telescope["uuid"], config_dir)
+    plain = Setup(server, user["access_key"], user["username"], telescope["uuid"], WORK)
+    return plain.via(server.url, WORK / "config")
 
 
 def curl_config(s: Setup, dataset: str, paths: list[Path], target: Path) -> Path:
@@ -201,7 +212,7 @@ def curl_config(s: Setup, dataset: str, paths: list[Path], target: Path) -> Path
         if index:
             lines.append("next")
         lines += [
-            f'url = "{s.server.endpoint("datafiles/")}"',
+            f'url = "{s.base}/datafiles/"',
             f'header = "X-Arcsecond-API-Authorization: Key {s.key}"',
             f'form = "dataset={dataset}"',
             'form = "is_raw=True"',
@@ -226,10 +237,16 @@ def run_curl(s: Setup, paths: list[Path], parallel: bool) -> tuple[float, float]
     return result
 
 
-def run_ours(s: Setup, root: Path, count: int) -> tuple[float, float]:
+CONNECTIONS: dict[str, int] = {}  # the most TCP connections one run of ours used, per folder
+
+
+def run_ours(s: Setup, root: Path, count: int, jobs: int | None = 4) -> tuple[float, float]:
+    """``arcsecond upload`` with ``jobs`` (None: the command's default)."""
     name = f"ours-{uuid.uuid4().hex[:8]}"
+    offset = len(s.server.stderr())
     result = timed([arcsecond_script(), "upload", str(root), "-d", name, "-t", s.telescope,
-                    "--yes", "--jobs", "4"], env=s.env())
+                    "--yes", *(["--jobs", str(jobs)] if jobs else [])], env=s.env())
+    CONNECTIONS[root.name] = max(CONNECTIONS.get(root.name, 0), s.connections_since(offset))
     s.check_and_delete(s.dataset_by_name(name), count)
     return result
 
@@ -243,6 +260,8 @@ def install_public() -> str | None:
     if public_script().exists():
         return None
     python = shutil.which("python3.12")
+    if python and subprocess.run([python, "-c", ""], capture_output=True).returncode != 0:
+        python = None  # a pyenv shim with no 3.12 selected
     if python is None:
         found = subprocess.run(["pyenv", "which", "python3.12"], capture_output=True, text=True,
                                env={**os.environ, "PYENV_VERSION": "3.12"})
@@ -283,7 +302,7 @@ def main() -> None:
     public_problem = install_public()
     data_dir = server_dir()
     shutil.rmtree(data_dir, ignore_errors=True)
-    server = start_server(data_dir)
+    server = start_server(data_dir, "--access-log")
     results: dict[str, dict[str, tuple[float, float]]] = {}
     try:
         s = setup(server)
@@ -355,6 +374,12 @@ def render(results: dict[str, dict[str, tuple[float, float]]], public_problem: s
                             f"{'met' if ours / floor <= 1.25 else 'NOT met'}")
         if public:
             verdicts.append(f"{kind}: public client peak RSS {public[1]:.0f} MB")
+    for kind, count, _size in (SMALL, LARGE):
+        if kind in CONNECTIONS:
+            used = CONNECTIONS[kind]
+            verdicts.append(f"{count} files: ours opened at most {used} TCP connections in a run "
+                            f"(counted by the server; target <= jobs + 2 = 6): "
+                            f"{'met' if used <= 6 else 'NOT met'}")
     peak = max((row["ours"][1] for row in results.values() if "ours" in row), default=0.0)
     verdicts.append(f"our peak RSS {peak:.0f} MB (target < {RSS_LIMIT_MB} MB): "
                     f"{'met' if peak < RSS_LIMIT_MB else 'NOT met'}")

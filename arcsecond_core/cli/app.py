@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import inspect
 import itertools
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cliff import _argparse
 from cliff.app import App
 from cliff.help import HelpExit
 
 from arcsecond_core import __version__
 from arcsecond_core.cli.commandmanager import LazyCommandManager
+from arcsecond_core.cli.completion import Complete
 from arcsecond_core.cli.help import HelpCommand, print_command_list
 from arcsecond_core.errors import ArcsecondError, Interrupted
 from arcsecond_core.masking import install as install_masking
@@ -28,19 +29,37 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
+RED, RESET = "\033[31m", "\033[0m"
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
 
 class _ConsoleFormatter(logging.Formatter):
-    """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong."""
+    """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong; errors red
+    when ``colour`` (a colour terminal)."""
+
+    def __init__(self, fmt: str, colour: bool = False) -> None:
+        super().__init__(fmt)
+        self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
         message = super().format(record)
-        if record.levelno >= logging.ERROR and not message.startswith("error:"):
-            return f"error: {message}"
+        if record.levelno >= logging.ERROR:
+            if not message.startswith("error:"):
+                message = f"error: {message}"
+            return f"{RED}{message}{RESET}" if self.colour else message
         if record.levelno == logging.WARNING and not message.startswith("warning:"):
             return f"warning: {message}"
         return message
+
+
+def wants_colour(stream: Any) -> bool:
+    """True on a terminal that may show colours: not ``NO_COLOR`` (https://no-color.org), not
+    ``TERM=dumb``, not a pipe or a file."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
 
 
 class ArcsecondApp(App):
@@ -63,7 +82,9 @@ class ArcsecondApp(App):
             stdout=stdout,
             stderr=stderr,
         )
+        # cliff registers its own help and complete; ours replace them.
         self.command_manager.add_command("help", HelpCommand)
+        self.command_manager.add_command("complete", Complete)
         self._apis: dict[Any, ArcsecondAPI] = {}
         self.shell_exit_code = EXIT_OK
 
@@ -73,7 +94,7 @@ class ArcsecondApp(App):
         version: str | None,
         argparse_kwargs: dict[str, Any] | None = None,
     ) -> argparse.ArgumentParser:
-        parser = _argparse.ArgumentParser(
+        parser = argparse.ArgumentParser(
             prog=self.NAME, description=description, add_help=False, **(argparse_kwargs or {})
         )
         parser.add_argument("--version", action="version", version=f"{self.NAME} {version}")
@@ -137,7 +158,7 @@ class ArcsecondApp(App):
             self.options.verbose_level, logging.DEBUG
         )
         console.setLevel(logging.DEBUG if self.options.debug else level)
-        console.setFormatter(_ConsoleFormatter("%(message)s"))
+        console.setFormatter(_ConsoleFormatter("%(message)s", colour=wants_colour(self.stderr)))
         install_masking(console)
         console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)
@@ -194,6 +215,8 @@ class ArcsecondApp(App):
             return self.report_unknown_command(argv)
         except ArcsecondError as exc:
             return self.report_error(exc)
+        if self.interactive_mode and _asks_for_help(sub_argv):  # one help, paged alike
+            return self.run_subcommand(["help", *cmd_name.split()])
         kwargs = {}
         if "cmd_name" in inspect.signature(cmd_factory.__init__).parameters:
             kwargs["cmd_name"] = cmd_name
@@ -205,11 +228,7 @@ class ArcsecondApp(App):
             parser = cmd.get_parser(full_name)
             try:
                 parsed_args = parser.parse_args(sub_argv)
-            except SystemExit as exc:
-                if self.interactive_mode:
-                    import cmd2
-
-                    raise cmd2.exceptions.Cmd2ArgparseError from exc
+            except SystemExit as exc:  # a usage error, said by argparse: the shell goes on
                 return _exit_code(exc)
             result = cmd.run(parsed_args)
         except HelpExit:
@@ -238,11 +257,19 @@ class ArcsecondApp(App):
         elif debug:
             self.LOG.exception(exc)
         elif isinstance(exc, ArcsecondError):
-            self.LOG.error(str(exc))
+            self.LOG.error(self.in_context(str(exc)))
         else:
             text = str(exc) or type(exc).__name__
             self.LOG.error("%s (run with --debug for details)", text)
         return exc.exit_code if isinstance(exc, ArcsecondError) else EXIT_ERROR
+
+    def hint(self, words: str) -> str:
+        """How to run the command ``words`` here: ``'arcsecond words'``, or ``'words'`` in the shell."""
+        return f"'{words}'" if self.interactive_mode else f"'{self.NAME} {words}'"
+
+    def in_context(self, message: str) -> str:
+        """``message`` as said here: inside the shell, commands are named without 'arcsecond '."""
+        return message.replace(f"'{self.NAME} ", "'") if self.interactive_mode else message
 
     def report_unknown_command(self, argv: list[str]) -> int:
         from arcsecond_core.cli.legacy import replacement_hint
@@ -256,16 +283,15 @@ class ArcsecondApp(App):
         if provider is not None:
             self.stderr.write(
                 f"{self.NAME}: '{command}' comes from plugin {provider.name!r}, which is "
-                f"{provider.state} ({provider.reason}); see '{self.NAME} plugin list'.\n"
+                f"{provider.state} ({provider.reason}); see {self.hint('plugin list')}.\n"
             )
             return EXIT_ERROR
-        matches = self.get_fuzzy_matches(argv[0]) if argv else []
-        self.stderr.write(
-            f"{self.NAME}: '{words}' is not an {self.NAME} command. See '{self.NAME} --help'.\n"
-        )
+        help_hint = "'help'" if self.interactive_mode else f"'{self.NAME} --help'"
+        self.stderr.write(f"{self.NAME}: '{words}' is not an {self.NAME} command. See {help_hint}.\n")
+        matches = close_matches(argv, [name for name, _ in self.command_manager])
         if matches:
             self.stderr.write("Did you mean one of these?\n")
-            for match in matches[:8]:
+            for match in matches:
                 self.stderr.write(f"  {match}\n")
         return EXIT_USAGE
 
@@ -288,6 +314,18 @@ class ArcsecondApp(App):
         return self._apis[key]
 
 
+def close_matches(argv: list[str], names: list[str], limit: int = 5) -> list[str]:
+    """Command names close to what was typed (``argv``): a typo, or a group's first word."""
+    typed = " ".join(argv)
+    first_words = sorted({name.split()[0] for name in names})
+    found = difflib.get_close_matches(typed, names, n=limit, cutoff=0.75)
+    for word in difflib.get_close_matches(argv[0], first_words, n=limit, cutoff=0.75) if argv else ():
+        found.extend(name for name in sorted(names) if name.split()[0] == word and name not in found)
+    if argv and len(argv[0]) >= 3:  # a prefix: 'data' -> dataset, datafile ...
+        found.extend(name for name in sorted(names) if name.startswith(argv[0]) and name not in found)
+    return list(dict.fromkeys(found))[:limit * 2]
+
+
 def _disabled_provider(plugins: Any, argv: list[str]) -> tuple[Any, str]:
     """The unavailable plugin declaring the command ``argv`` starts with (or None), and that
     command's name."""
@@ -308,6 +346,11 @@ def _seconds(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
+
+
+def _asks_for_help(argv: list[str]) -> bool:
+    options = itertools.takewhile(lambda word: word != "--", argv)
+    return any(word in ("-h", "--help") for word in options)
 
 
 def _exit_code(exc: SystemExit) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cliff.columns import FormattableColumn
 from cliff.command import Command
 
-from arcsecond_core.errors import Forbidden, UsageError
+from arcsecond_core.errors import Forbidden, Unauthorized, UsageError
 
 if TYPE_CHECKING:
     from arcsecond_core.api import ArcsecondAPI
@@ -31,12 +32,6 @@ class ArcsecondCommand(Command):
         # cliff's version scans every installed distribution on each run; ours says only ours.
         return self._epilog or ""
 
-    def _load_hooks(self) -> None:
-        if self.app_args is None:  # constructed only to describe itself
-            self._hooks = []
-            return
-        super()._load_hooks()
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         if self.portal_option:
@@ -46,11 +41,25 @@ class ArcsecondCommand(Command):
     def run(self, parsed_args: argparse.Namespace) -> int:
         try:
             return super().run(parsed_args)
+        except Unauthorized as exc:
+            raise Unauthorized(f"{exc}: run 'arcsecond login'", exc.status_code, exc.payload) from exc
         except Forbidden as exc:
             if not self._uses_upload_key(parsed_args):
                 raise
             why = "" if "upload key" in str(exc) else UPLOAD_KEY_REASON  # unless the server said
             raise Forbidden(f"{exc}; {why}{ACCESS_KEY_ADVICE}", exc.status_code, exc.payload) from exc
+
+    def produce_output(self, parsed_args: argparse.Namespace, column_names: Any, data: Any) -> Any:
+        """cliff's output, with blanks for missing values in tables and ``true``/``false`` in CSV."""
+        from cliff.lister import Lister
+
+        clean = _CELL_CLEANERS.get(getattr(parsed_args, "formatter", ""))
+        if clean is not None:
+            if isinstance(self, Lister):
+                data = (tuple(clean(cell) for cell in row) for row in data)
+            else:
+                data = tuple(clean(cell) for cell in data)
+        return super().produce_output(parsed_args, column_names, data)  # type: ignore[misc]
 
     def _uses_upload_key(self, parsed_args: argparse.Namespace) -> bool:
         """True when the key sent is an upload key (a likely reason for a 403)."""
@@ -67,6 +76,22 @@ class ArcsecondCommand(Command):
     def confirm(self, question: str, assume_yes: bool) -> bool:
         """Ask ``question``; True with ``assume_yes``; refuse without a terminal."""
         return confirm(question, assume_yes=assume_yes, stdin=self.app.stdin, stderr=self.app.stderr)
+
+
+def _blank_none(cell: Any) -> Any:
+    return "" if cell is None else cell
+
+
+def _csv_cell(cell: Any) -> Any:
+    if isinstance(cell, FormattableColumn):
+        cell = cell.machine_readable()
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return cell
+
+
+#: Per output format, how a cell is cleaned before cliff's formatter writes it.
+_CELL_CLEANERS = {"table": _blank_none, "value": _blank_none, "csv": _csv_cell}
 
 
 def add_portal_option(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +113,10 @@ def positive_int(text: str) -> int:
 
 
 def add_yes_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-y", "--yes", action="store_true", help="Do not ask for confirmation.")
+    parser.add_argument(
+        "-y", "--yes", action="store_true",
+        help="Do not ask for confirmation (needed when standard input is not a terminal).",
+    )
 
 
 def confirm(question: str, *, assume_yes: bool, stdin: Any = None, stderr: Any = None) -> bool:
@@ -107,6 +135,47 @@ def confirm(question: str, *, assume_yes: bool, stdin: Any = None, stderr: Any =
     stderr.flush()
     answer = stdin.readline()
     return answer.strip().lower() in ("y", "yes")
+
+
+class ColumnChoice:
+    """``-c`` and ``--sort-column`` take API field names (cliff's normalisation too); an unknown
+    one is a usage error. Works through cliff's public ``produce_output`` and ``parsed_args``."""
+
+    def default_columns(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
+    ) -> list[str]:
+        """The columns shown when ``-c`` is not given (all of them unless overridden)."""
+        return list(column_names)
+
+    def produce_output(
+        self, parsed_args: argparse.Namespace, column_names: Sequence[str], data: Any
+    ) -> int:
+        column_names = list(column_names)
+        sort_columns = getattr(parsed_args, "sort_columns", None) or []
+        check_known_columns("sort column", sort_columns, column_names)
+        requested = list(parsed_args.columns) or self.default_columns(parsed_args, column_names)
+        check_known_columns("column", requested, column_names)
+        wanted = {normalize_column_name(name) for name in requested}
+        included = [name for name in column_names if normalize_column_name(name) in wanted]
+        # cliff selects exactly these columns (none listed: every column).
+        parsed_args.columns = [] if len(included) == len(column_names) else included
+        return super().produce_output(parsed_args, column_names, data)  # type: ignore[misc]
+
+
+def check_known_columns(what: str, requested: Sequence[str], column_names: Sequence[str]) -> None:
+    """A UsageError naming the requested columns that are not among ``column_names``."""
+    known = {normalize_column_name(name) for name in column_names}
+    unknown = [name for name in requested if normalize_column_name(name) not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+            f"choose among {', '.join(column_names)}"
+        )
+
+
+def normalize_column_name(name: str) -> str:
+    """A column name as cliff compares them: ``Data Files`` and ``data-files`` are ``data_files``."""
+    return name.lower().strip().replace(" ", "_").replace("-", "_")
 
 
 class ListColumn(FormattableColumn):

@@ -8,6 +8,7 @@ the command's module when that command runs or its help is shown.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -72,6 +73,25 @@ class LazyCommandManager(CommandManager):
                                 name, self.commands[name].value, value)
                     continue
                 self.commands[name] = LazyCommand(entry, name, value)
+
+    def find_command(self, argv: list[str]) -> tuple[Any, str, list[str]]:
+        """cliff's lookup, except that a group's name alone (``nightlog``) lists its commands.
+
+        A name that is a command itself (``datasets``) stays that command, so a hidden plural
+        alias and commands under it (``datasets list``) live side by side.
+        """
+        from arcsecond_core.cli.groups import GroupCommands, group_commands
+
+        words = list(itertools.takewhile(lambda word: not word.startswith("-"), argv))
+        for count in range(len(words), 0, -1):
+            name = " ".join(words[:count])
+            if name in self.commands:
+                break
+            if group_commands(self.commands, name):
+                if count == len(words):
+                    return GroupCommands, name, argv[count:]
+                break
+        return super().find_command(argv)
 
     def lazy_commands(self) -> Iterator[LazyCommand]:
         """Every plugin command (none of them imported)."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
-from typing import Any
+import os
+import sys
+from typing import Any, TextIO
 
-import autopage.argparse
+import autopage
+import autopage.command
 from cliff import help as cliff_help
 
 from arcsecond_core.errors import ArcsecondError
@@ -37,9 +41,34 @@ def command_lines(app: Any) -> list[tuple[str, str]]:
     return lines
 
 
+#: The pager for help, in order; empty (or ``cat``) means no pager.
+PAGER_VARIABLES = ("ARCSECOND_PAGER", "PAGER")
+
+
+def help_pager(stream: TextIO) -> contextlib.AbstractContextManager[TextIO]:
+    """Where help goes: a pager only when a person reads it on a terminal (standard input and
+    ``stream`` both terminals), the one named by $ARCSECOND_PAGER, else $PAGER, else the
+    platform's; straight to ``stream`` otherwise, or when that variable is empty or ``cat``."""
+    chosen = next((os.environ[name] for name in PAGER_VARIABLES if name in os.environ), None)
+    if chosen is not None and chosen.strip() in ("", "cat"):
+        return contextlib.nullcontext(stream)
+    if not (_is_terminal(stream) and _is_terminal(sys.stdin)):
+        return contextlib.nullcontext(stream)
+    return autopage.AutoPager(
+        stream, pager_command=autopage.command.UserSpecifiedPager(*PAGER_VARIABLES),
+        allow_color=True, line_buffering=False, reset_on_exit=False,
+    )
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def print_command_list(app: Any, parser: argparse.ArgumentParser) -> None:
-    pager = autopage.argparse.help_pager(app.stdout)
-    with pager as out:
+    with help_pager(app.stdout) as out:
         parser.print_help(out)
         out.write("\nCommands:\n")
         lines = command_lines(app)
@@ -55,14 +84,21 @@ class HelpCommand(cliff_help.HelpCommand):
     def get_epilog(self) -> str:
         return ""
 
-    def _load_hooks(self) -> None:
-        self._hooks = []
-
     def take_action(self, parsed_args: argparse.Namespace) -> int:
-        if parsed_args.cmd:
-            try:
+        if not parsed_args.cmd:
+            print_command_list(self.app, self.app.parser)
+            return 0
+        try:
+            factory, name, _rest = self.app.command_manager.find_command(parsed_args.cmd)
+        except ValueError:
+            try:  # cliff lists the commands that start with those words, if any
                 return super().take_action(parsed_args)
             except ValueError:  # no command starts with those words
                 return self.app.report_unknown_command(parsed_args.cmd)
-        print_command_list(self.app, self.app.parser)
+        kwargs = {"cmd_name": name} if "cmd_name" in inspect.signature(factory).parameters else {}
+        command = factory(self.app, self.app_args, **kwargs)
+        prog = name if self.app.interactive_mode else f"{self.app.NAME} {name}"
+        text = command.get_parser(prog).format_help()
+        with help_pager(self.app.stdout) as out:
+            out.write(text)
         return 0

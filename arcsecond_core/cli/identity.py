@@ -6,10 +6,11 @@ import argparse
 import getpass
 from typing import Any
 
+from cliff.columns import FormattableColumn
 from cliff.show import ShowOne
 
 from arcsecond_core import errors
-from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice
 from arcsecond_core.config import KEY_TYPES, Config
 from arcsecond_core.masking import mask
 
@@ -136,7 +137,7 @@ class Logout(ArcsecondCommand):
         return 0
 
 
-class WhoAmI(ArcsecondCommand, ShowOne):
+class WhoAmI(ColumnChoice, ArcsecondCommand, ShowOne):
     """Show who you are on the current API server, with which key (masked) and portals"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
@@ -160,13 +161,23 @@ class WhoAmI(ArcsecondCommand, ShowOne):
         return tuple(columns), tuple(values)
 
 
-def _memberships(profile: dict[str, Any]) -> str:
-    parts = []
+class MembershipsColumn(FormattableColumn):
+    """Portals and roles: ``lasilla (admin), ...`` for people, a list of objects for machines."""
+
+    def human_readable(self) -> str:
+        return ", ".join(f"{m['portal']} ({m['role']})" for m in self._value)
+
+    def machine_readable(self) -> Any:
+        return self._value
+
+
+def _memberships(profile: dict[str, Any]) -> MembershipsColumn:
+    memberships = []
     for membership in profile.get("memberships") or []:
         organisation = membership.get("organisation") or {}
-        subdomain = organisation.get("subdomain", "?")
-        parts.append(f"{subdomain} ({membership.get('role', 'member')})")
-    return ", ".join(parts)
+        memberships.append({"portal": organisation.get("subdomain", "?"),
+                            "role": membership.get("role", "member")})
+    return MembershipsColumn(memberships)
 
 
 def reason(exc: errors.HTTPError) -> str:

@@ -92,8 +92,6 @@ class LegacyPlural(LegacyCommand):
 
     #: The modern verbs this noun has.
     verbs: ClassVar[tuple[str, ...]] = ("list", "show", "create", "update", "delete")
-    #: The modern delete asks for confirmation: the older one did not, so pass ``--yes``.
-    delete_confirms: ClassVar[bool] = False
 
     def translate(self, words: list[str]) -> list[str]:
         positional, options = _split(words)
@@ -104,8 +102,8 @@ class LegacyPlural(LegacyCommand):
             return self._modern("show", positional + options)
         if verb == "read":
             return self._modern("show" if rest else "list", rest + options)
-        if verb == "delete" and self.delete_confirms and "--yes" not in options:
-            options = [*options, "--yes"]
+        if verb == "delete":
+            options = _without_asking(options)
         return self._modern(verb, rest + options)
 
     def _modern(self, verb: str, words: list[str]) -> list[str]:
@@ -133,15 +131,15 @@ class LegacyNamed(LegacyCommand):
 
 
 class LegacyDataFiles(LegacyCommand):
-    """``fitsfiles|datafiles DATASET [read [ID]|list|create --file PATH|delete ID]``."""
+    """``fitsfiles|datafiles DATASET [read [ID]|list|create --file PATH|delete ID]``; alone, a
+    list of every data file."""
 
     noun = "datafile"
-    delete_confirms: ClassVar[bool] = False
 
     def translate(self, words: list[str]) -> list[str]:
         positional, options = _split(words)
-        if not positional:
-            raise self.moved()
+        if not positional:  # the bare plural lists, like the other plurals
+            return [self.noun, "list", *options]
         dataset, verb, rest = positional[0], (positional[1:2] or ["list"])[0], positional[2:]
         if verb in ("list", "read") and not rest:
             return [self.noun, "list", "--dataset", dataset, *options]
@@ -152,9 +150,13 @@ class LegacyDataFiles(LegacyCommand):
         if verb == "update":
             return [self.noun, "update", *rest, *options]
         if verb == "delete":
-            extra = ["--yes"] if self.delete_confirms and "--yes" not in options else []
-            return [self.noun, "delete", *rest, *options, *extra]
+            return [self.noun, "delete", *rest, *_without_asking(options)]
         raise self.moved()
+
+
+def _without_asking(options: list[str]) -> list[str]:
+    """The older deletes never asked: the modern one is told ``--yes``."""
+    return options if {"-y", "--yes"} & set(options) else [*options, "--yes"]
 
 
 def add_hidden_options(parser: argparse.ArgumentParser, aliases: dict[str, str]) -> None:

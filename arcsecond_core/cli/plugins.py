@@ -7,7 +7,7 @@ from typing import Any
 
 from cliff.lister import Lister
 
-from arcsecond_core.cli.base import ArcsecondCommand, ListColumn
+from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice, ListColumn
 from arcsecond_core.cli.commandmanager import LazyCommand
 from arcsecond_core.errors import ArcsecondError
 from arcsecond_core.plugin_registry import LOADED, PluginEntry
@@ -15,7 +15,7 @@ from arcsecond_core.plugin_registry import LOADED, PluginEntry
 COLUMNS = ("plugin", "distribution", "version", "state", "commands", "reason")
 
 
-class ListPlugins(ArcsecondCommand, Lister):
+class ListPlugins(ColumnChoice, ArcsecondCommand, Lister):
     """List the plugins, their state (loaded, disabled, failed, needs extra) and commands"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], list[Any]]:

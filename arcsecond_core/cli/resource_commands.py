@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -25,18 +26,31 @@ from cliff.show import ShowOne
 
 from arcsecond_core.cli.base import (
     ArcsecondCommand,
+    ColumnChoice,
     add_yes_option,
     display_value,
     open_in_browser,
     positive_int,
     web_url,
 )
-from arcsecond_core.errors import NotFound, UsageError
+from arcsecond_core.cli.columns import NameColumn, NameLookup, SizeColumn, TimeColumn
+from arcsecond_core.cli.fit import fit, table_width
+from arcsecond_core.errors import ArcsecondError, NotFound, UsageError
 
 MACHINE_FORMATS = frozenset({"json", "yaml"})
 #: The most objects the API returns in one page (``page_size``).
 MAX_PAGE_SIZE = 1000
 Row = tuple[Any, ...]
+Cell = Callable[[Any], Any]
+#: Fields shown as sizes (``25.0 MB``) in tables, and times (``2026-11-21 22:05``) in tables
+#: on a terminal.
+SIZE_FIELDS = frozenset({"size"})
+TIME_FIELDS = frozenset({"created", "modified"})
+#: Fields that link to another resource, shown by name in tables: field -> resource.
+LINKED_FIELDS = {"telescope": "telescopes", "observing_site": "observingsites"}
+#: Free-text fields that may wrap on a narrow terminal (identifiers and dates never do).
+TEXT_FIELDS = ("name", "description", "file_name", "telescope", "observing_site", "role")
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -129,33 +143,19 @@ class ResourceCommand(ArcsecondCommand):
             url = web_url(self.api(parsed_args), self.resource, object_id)
             open_in_browser(url, self.app.stderr)
 
-
-class ColumnChoice:
-    """``-c`` takes API field names (cliff's normalisation too); an unknown one is a usage error."""
-
-    def default_columns(
-        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
-    ) -> list[str]:
-        """The columns shown when ``-c`` is not given (all of them unless overridden)."""
-        return list(column_names)
-
-    def _generate_columns_and_selector(
-        self, parsed_args: argparse.Namespace, column_names: Sequence[str]
-    ) -> tuple[list[str], list[bool] | None]:
-        normalize = _normalize_column_name
-        requested = list(parsed_args.columns) or self.default_columns(parsed_args, column_names)
-        known = {normalize(name) for name in column_names}
-        unknown = [name for name in requested if normalize(name) not in known]
-        if unknown:
-            raise UsageError(
-                f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
-                f"choose among {', '.join(column_names)}"
-            )
-        wanted = {normalize(name) for name in requested}
-        included = [name for name in column_names if normalize(name) in wanted]
-        if len(included) == len(column_names):
-            return included, None
-        return included, [name in included for name in column_names]
+    def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Cell]:
+        """How fields become cells: sizes, times and linked objects' names for people."""
+        cells: dict[str, Cell] = {name: SizeColumn for name in SIZE_FIELDS}
+        api = self.api(parsed_args)
+        for name, resource in LINKED_FIELDS.items():
+            if resource == self.resource:
+                continue
+            try:
+                lookup = NameLookup(api.resource(resource))
+            except AttributeError:  # the plugin declaring it is unavailable: show identifiers
+                continue
+            cells[name] = lambda value, lookup=lookup: NameColumn(value, lookup, with_id)
+        return cells
 
 
 class ResourceLister(ColumnChoice, ResourceCommand, Lister):
@@ -167,6 +167,8 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
     #: Objects asked of the server per request (None: the server's default). Fewer, larger pages
     #: make long lists much faster; memory stays bounded by one page.
     page_size: ClassVar[int | None] = MAX_PAGE_SIZE
+    #: Columns left out, in this order, while the table is wider than the terminal.
+    optional_columns: ClassVar[tuple[str, ...]] = ()
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -177,7 +179,7 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
             help="Show at most N objects (default: all, page after page).",
         )
         parser.add_argument(
-            "--page-size", type=positive_int, metavar="N", default=None,
+            "--page-size", type=api_page_size, metavar="N", default=None,
             help=f"Ask the server for N objects per request (default: {self.page_size or 'its own'}, "
             f"at most {MAX_PAGE_SIZE}).",
         )
@@ -211,22 +213,37 @@ class ResourceLister(ColumnChoice, ResourceCommand, Lister):
         first = next(items, None)
         if first is None:
             # Nothing to learn the fields from: accept the columns asked for, print no rows.
-            columns = tuple(dict.fromkeys([*self.columns, *parsed_args.columns]))
+            asked = [*parsed_args.columns, *(getattr(parsed_args, "sort_columns", None) or [])]
+            columns = tuple(dict.fromkeys([*self.columns, *asked]))
         elif parsed_args.formatter in MACHINE_FORMATS:
             columns = all_columns(first, self.columns)
         else:  # people read the chosen columns first, in their order
             columns = tuple(dict.fromkeys([*self.columns, *first.keys()]))
         self.maybe_open(parsed_args)
         records = itertools.chain([first], items) if first is not None else iter(())
-        return columns, (to_row(item, columns) for item in records)
+        cells = self.cells(parsed_args)
+        width = table_width(parsed_args) if parsed_args.formatter == "table" else 0
+        if width:  # on a terminal, times to the minute
+            cells.update({name: TimeColumn for name in TIME_FIELDS})
+        rows = (to_row(item, columns, cells) for item in records)
+        if width and first is not None and not parsed_args.columns:
+            shown = tuple(name for name in self.columns if name in columns)
+            rows = (row[:len(shown)] for row in rows)  # the chosen columns come first
+            kept = set(getattr(parsed_args, "sort_columns", None) or ())
+            optional = tuple(name for name in self.optional_columns if name not in kept)
+            return fit(shown, rows, width, optional=optional, wrappable=TEXT_FIELDS)
+        return columns, rows
 
 
 class ResourceShowOne(ColumnChoice, ResourceCommand, ShowOne):
     """Base of commands that print one object with every API field."""
 
-    def show(self, record: dict[str, Any]) -> tuple[tuple[str, ...], Row]:
+    def show(
+        self, record: dict[str, Any], parsed_args: argparse.Namespace | None = None
+    ) -> tuple[tuple[str, ...], Row]:
         columns = tuple(record.keys())
-        return columns, to_row(record, columns)
+        cells = self.cells(parsed_args, with_id=True) if parsed_args is not None else None
+        return columns, to_row(record, columns, cells)
 
 
 class TargetArgument:
@@ -244,6 +261,14 @@ class TargetArgument:
             "targets" if many else "target", metavar=self.argument, nargs="+" if many else None,
             type=self.argument_type, help=self.argument_help,
         )
+
+
+def api_page_size(text: str) -> int:
+    """argparse type: a page size, from 1 to the API's maximum."""
+    value = positive_int(text)
+    if value > MAX_PAGE_SIZE:
+        raise argparse.ArgumentTypeError(f"{value} is over the API's maximum of {MAX_PAGE_SIZE}")
+    return value
 
 
 def identifier(text: str) -> int:
@@ -265,7 +290,7 @@ class ResourceShow(TargetArgument, ResourceShowOne):
         record = self.find(parsed_args, parsed_args.target)
         client = self.client(parsed_args)
         self.maybe_open(parsed_args, record.get(client.id_field))
-        return self.show(record)
+        return self.show(record, parsed_args)
 
 
 class ResourceCreate(ResourceShowOne):
@@ -284,7 +309,7 @@ class ResourceCreate(ResourceShowOne):
         return option_values(self.fields, parsed_args, self)
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Row]:
-        return self.show(self.client(parsed_args).create(**self.body(parsed_args)))
+        return self.show(self.client(parsed_args).create(**self.body(parsed_args)), parsed_args)
 
 
 class ResourceUpdate(TargetArgument, ResourceShowOne):
@@ -311,7 +336,7 @@ class ResourceUpdate(TargetArgument, ResourceShowOne):
             flags = ", ".join(option.flag for option in self.fields)
             raise UsageError(f"nothing to update: give at least one of {flags}")
         try:
-            return self.show(client.update(object_id, **body))
+            return self.show(client.update(object_id, **body), parsed_args)
         except NotFound as exc:
             where = f" in portal {client.session.portal!r}" if client.session.portal else ""
             raise NotFound(
@@ -321,19 +346,21 @@ class ResourceUpdate(TargetArgument, ResourceShowOne):
 
 
 class ResourceDelete(TargetArgument, ResourceCommand):
-    """Delete objects, by name or identifier."""
+    """Delete objects, by name or identifier.
+
+    Every delete asks on a terminal and refuses without one unless given ``-y/--yes``. With
+    several targets, a failure does not stop the others: each is reported, and the command
+    ends with "N of M failed" and exit code 1.
+    """
 
     web_option = False
-    #: Ask before deleting (``-y/--yes`` skips the question).
-    confirm_deletion: ClassVar[bool] = False
     #: What else is lost, formatted with the object's fields, e.g. "and its {data_files_count} files".
     consequence: ClassVar[str] = ""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         self.add_target(parser, many=True)
-        if self.confirm_deletion:
-            add_yes_option(parser)
+        add_yes_option(parser)
         return parser
 
     def describe(self, client: Any, record: dict[str, Any]) -> str:
@@ -345,22 +372,42 @@ class ResourceDelete(TargetArgument, ResourceCommand):
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         client = self.client(parsed_args)
-        # Resolve every target first: a typo in the last one must not leave a half-done job.
-        found = (client.find(target) for target in parsed_args.targets)
-        records = list({str(r[client.id_field]): r for r in found}.values())
+        targets = list(dict.fromkeys(parsed_args.targets))
+        errors: list[ArcsecondError] = []
+        records: dict[str, dict[str, Any]] = {}
+        # Every target is looked up before anything is deleted, so a typo shows up first.
+        for target in targets:
+            try:
+                record = client.find(target)
+            except ArcsecondError as exc:
+                self._failed(exc, errors, alone=len(targets) == 1)
+                continue
+            records.setdefault(str(record[client.id_field]), record)
         declined = 0
-        for record in records:
+        for record in records.values():
             described = self.describe(client, record)
-            if self.confirm_deletion:
-                consequence = self.consequence.format_map(_Blank(record)) if self.consequence else ""
-                question = f"Delete {described}{' ' + consequence if consequence else ''}?"
-                if not self.confirm(question, getattr(parsed_args, "yes", False)):
-                    self.app.stderr.write(f"{described} not deleted\n")
-                    declined += 1
-                    continue
-            client.delete(record[client.id_field])
+            consequence = self.consequence.format_map(_Blank(record)) if self.consequence else ""
+            question = f"Delete {described}{' ' + consequence if consequence else ''}?"
+            if not self.confirm(question, parsed_args.yes):
+                self.app.stderr.write(f"{described} not deleted\n")
+                declined += 1
+                continue
+            try:
+                client.delete(record[client.id_field])
+            except ArcsecondError as exc:
+                self._failed(exc, errors, alone=len(targets) == 1)
+                continue
             self.app.stdout.write(f"deleted {described}\n")
+        if errors:
+            raise ArcsecondError(f"{len(errors)} of {len(targets)} failed to delete")
         return 1 if declined else 0
+
+    def _failed(self, exc: ArcsecondError, errors: list[ArcsecondError], *, alone: bool) -> None:
+        """Raise the error of a single target; report one of several and go on."""
+        if alone or isinstance(exc, UsageError):
+            raise exc
+        LOG.error(str(exc))
+        errors.append(exc)
 
 
 class _Blank(dict):
@@ -377,9 +424,15 @@ def all_columns(first: dict[str, Any] | None, preferred: Iterable[str]) -> tuple
     return tuple(columns)
 
 
-def to_row(record: dict[str, Any], columns: Iterable[str]) -> Row:
-    return tuple(display_value(record.get(column)) for column in columns)
+def to_row(
+    record: dict[str, Any], columns: Iterable[str], cells: dict[str, Cell] | None = None
+) -> Row:
+    """The cells of ``columns``; ``cells`` maps a field to what shows it (None stays None)."""
+    cells = cells or {}
+    row = []
+    for column in columns:
+        value = record.get(column)
+        make = cells.get(column)
+        row.append(make(value) if make is not None and value is not None else display_value(value))
+    return tuple(row)
 
-
-def _normalize_column_name(name: str) -> str:
-    return name.lower().strip().replace(" ", "_").replace("-", "_")

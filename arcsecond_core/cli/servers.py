@@ -8,7 +8,7 @@ from typing import Any
 from cliff.lister import Lister
 from cliff.show import ShowOne
 
-from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice
 from arcsecond_core.config import Config
 from arcsecond_core.masking import mask
 
@@ -17,7 +17,7 @@ def _config() -> Config:
     return Config()
 
 
-class ListServers(ArcsecondCommand, Lister):
+class ListServers(ColumnChoice, ArcsecondCommand, Lister):
     """List the configured API servers and which one is current"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], list[Any]]:
@@ -31,7 +31,7 @@ class ListServers(ArcsecondCommand, Lister):
         return columns, rows
 
 
-class AddServer(ArcsecondCommand, ShowOne):
+class AddServer(ColumnChoice, ArcsecondCommand, ShowOne):
     """Add an API server (or change the URL of one), keeping its keys"""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:

@@ -1,47 +1,53 @@
-"""The interactive shell: ``arcsecond`` with no command, on cmd2 through cliff.
+"""The interactive shell: ``arcsecond`` with no command, on cmd2's public interface.
 
-cliff's InteractiveApp on cmd2 4 shows the ``(Cmd)`` prompt, replays the program's own
-options as commands, loses ``| pipe`` and ``> file`` output, cannot complete multi-word
-commands and always exits 1. This subclass fixes each of those.
+A ``cmd2.Cmd`` built with its own constructor: the ``(arcsecond)`` prompt, the program's
+options never replayed as commands, a history file that keeps the commands people typed,
+``| pipe`` and ``> file`` applied to a command's output, multi-word completion, and an exit
+status a script can trust.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import functools
 import shlex
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 import cmd2
-from cliff.interactive import InteractiveApp
 from cmd2.argparse_completer import ArgparseCompleter
 from cmd2.exceptions import CompletionError
 
 from arcsecond_core.cli.help import command_lines
+from arcsecond_core.cli.private_hooks import CMD2_MAJOR, ReadlineCompletion
 from arcsecond_core.config import config_dir
 
 PROMPT = "(arcsecond) "
-#: cmd2 4 completes through prompt_toolkit, cmd2 3 (the one for Python 3.10) through readline.
-CMD2_MAJOR = int(cmd2.__version__.split(".")[0])
 HISTORY_FILE_NAME = "shell_history"
+#: cmd2's own commands that make no sense here.
+HIDDEN = ("alias", "macro", "run_pyscript", "run_script", "edit", "shortcuts", "set", "shell")
 
 
-class ArcsecondShell(InteractiveApp):
+class ArcsecondShell(ReadlineCompletion, cmd2.Cmd):
     """Runs every ``arcsecond`` command; Tab completes command words and their options."""
+
+    doc_header = "Shell commands (type help <topic>):"
+    app_cmd_header = "Application commands (type help <topic>):"
 
     def __init__(self, parent_app: Any, command_manager: Any, stdin: TextIO | None,
                  stdout: TextIO | None) -> None:
         self.parent_app = parent_app
         self.command_manager = command_manager
-        self.errexit = False
         self.last_status = 0
+        #: The status of the last command that failed (0: none failed).
+        self.failed_status = 0
         history = config_dir() / HISTORY_FILE_NAME
         with contextlib.suppress(OSError):
             history.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         options: dict[str, Any] = {"auto_suggest": False} if CMD2_MAJOR >= 4 else {}
-        cmd2.Cmd.__init__(
-            self,
+        super().__init__(
             "tab",
             stdin=stdin,
             stdout=stdout,
@@ -51,21 +57,30 @@ class ArcsecondShell(InteractiveApp):
         )
         if CMD2_MAJOR < 4:  # readline's input() reads sys.stdin only: other streams are read directly
             self.use_rawinput = self.stdin is sys.stdin
-        interactive = hasattr(self.stdin, "isatty") and self.stdin.isatty()
-        self.prompt = PROMPT if interactive else ""
-        self.hidden_commands += ["alias", "macro", "run_pyscript", "run_script", "edit",
-                                 "shortcuts", "set", "shell"]
+        self.interactive = hasattr(self.stdin, "isatty") and self.stdin.isatty()
+        self.prompt = PROMPT if self.interactive else ""
+        self.hidden_commands += list(HIDDEN)
 
     def run_loop(self) -> int:
-        """Run the command loop until ``quit``, ``exit`` or end of input; 0 then."""
-        return self.cmdloop() or 0
+        """Run the command loop until ``quit``, ``exit`` or end of input.
+
+        ``quit`` and ``exit`` end with 0. At the end of piped input the status is that of the
+        last command that failed, so a script learns that something went wrong.
+        """
+        self.cmdloop()
+        return self.exit_code or 0
 
     # -- running commands --------------------------------------------------------------------
 
-    def default(self, line: Any) -> bool | None:
-        words = self._split_line(line)
+    def default(self, statement: Any) -> bool | None:
+        # cmd2 records only its own commands in history; ours are recorded here, as typed.
+        if statement.command not in self.exclude_from_history:
+            self.history.append(statement)
+        words = shlex.split(statement.command_and_args)
         with self._app_output_to(self.stdout):
             self.last_status = self.parent_app.run_subcommand(words) or 0
+        if self.last_status:
+            self.failed_status = self.last_status
         return None
 
     @contextlib.contextmanager
@@ -81,9 +96,42 @@ class ArcsecondShell(InteractiveApp):
                 stream.flush()
             self.parent_app.stdout = saved
 
+    def do_quit(self, _statement: Any) -> bool:
+        """Leave the shell"""
+        self.exit_code = 0
+        return True
+
+    do_exit = do_quit
+
+    def end_of_input(self, _statement: Any) -> bool:
+        """End of input (Ctrl-D): leave, with the status of the last failure of piped input."""
+        if self.interactive:
+            self.poutput("")  # the prompt's line, ended
+        else:
+            self.exit_code = self.failed_status
+        return True
+
+    if CMD2_MAJOR >= 4:
+        do__eof = end_of_input
+    else:
+        do_eof = end_of_input
+
+    @functools.wraps(cmd2.Cmd.do_history)
+    def do_history(self, statement: Any) -> bool | None:
+        try:
+            return cmd2.Cmd.do_history(self, statement)
+        except IndexError:
+            self.perror(f"error: no such history item: {statement.args}; see 'history'")
+            return None
+
     def do_help(self, arg: Any) -> None:
-        if arg:
-            super().do_help(arg)
+        """List the commands, or show one command's help"""
+        words = shlex.split(arg) if arg else []
+        if words and hasattr(self, f"do_{words[0]}") and len(words) == 1:
+            cmd2.Cmd.do_help(self, arg)
+            return
+        if words:
+            self.default(_statement("help", words))
             return
         cmd2.Cmd.do_help(self, arg)
         # The commands that load, aliases left out, as in 'arcsecond --help'.
@@ -98,25 +146,14 @@ class ArcsecondShell(InteractiveApp):
                      custom_settings: Any = None) -> Any:
             if custom_settings is None:
                 try:
-                    completions = self._complete_arcsecond(text, line, begidx, endidx)
+                    completions = self.complete_arcsecond(text, line, begidx, endidx)
                 except CompletionError as exc:  # e.g. a hint for a free-text argument
                     return cmd2.Completions(error=f"{exc}\n" if str(exc) else "")
                 if completions is not None:
                     return completions
             return super().complete(text, line, begidx, endidx, custom_settings)
 
-    else:  # cmd2 3, readline: complete(text, state) has _perform_completion fill the matches
-
-        def _perform_completion(self, text: str, line: str, begidx: int, endidx: int,
-                                custom_settings: Any = None) -> None:
-            if custom_settings is None or begidx == 0:
-                matches = self._complete_arcsecond(text, line, begidx, endidx)
-                if matches is not None:
-                    self.completion_matches = list(matches)
-                    return
-            super()._perform_completion(text, line, begidx, endidx, custom_settings)
-
-    def _complete_arcsecond(self, text: str, line: str, begidx: int, endidx: int) -> Any:
+    def complete_arcsecond(self, text: str, line: str, begidx: int, endidx: int) -> Any:
         """Completions for command words and for the options of a complete command, or None."""
         stripped = line.lstrip()
         offset = len(line) - len(stripped)
@@ -154,12 +191,18 @@ class ArcsecondShell(InteractiveApp):
                           endidx: int) -> Any:
         name = " ".join(command_words)
         try:
-            command_class, cmd_name, _ = self.command_manager.find_command(command_words)
+            command_class, _cmd_name, _ = self.command_manager.find_command(command_words)
         except Exception:  # an unknown or broken plugin completes to nothing
             return cmd2.Completions() if CMD2_MAJOR >= 4 else []
-        command = command_class(self.parent_app, None, cmd_name=cmd_name)
+        # Built without a command name: a command that only describes itself loads no hooks.
+        command = command_class(self.parent_app, argparse.Namespace())
         parser = command.get_parser(name)
         tokens, _raw = self.tokens_for_completion(line, begidx, endidx)
         completer = ArgparseCompleter(parser, self)
         return completer.complete(text, line, begidx, endidx, tokens[len(command_words):])
 
+
+def _statement(command: str, args: list[str]) -> cmd2.Statement:
+    """A cmd2 statement for ``command args...`` (the words quoted back)."""
+    joined = shlex.join(args)
+    return cmd2.Statement(joined, raw=f"{command} {joined}", command=command)

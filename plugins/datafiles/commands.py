@@ -34,11 +34,18 @@ class ListDataFile(ResourceLister):
 
     resource = RESOURCE
     columns = ("id", "file_name", "size", "file_type", "is_raw", "date_obs", "created")
+    optional_columns = ("created", "file_type", "is_raw", "size", "date_obs")
     filters = (
         Option("--dataset", "dataset", lookup="datasets", metavar="DATASET",
                help="Only the files of this dataset (name or UUID)."),
         NIGHT_LOG,
     )
+
+
+class ListDataFileAlias(ListDataFile):
+    """List data files (same as 'datafile list')"""
+
+    hidden = True
 
 
 class ShowDataFile(DataFileTarget, ResourceShow):
@@ -72,9 +79,11 @@ class DownloadDataFile(DataFileTarget, ResourceCommand):
         client = self.client(parsed_args)
         record = client.read(parsed_args.target)
         target = destination(parsed_args.output, record, force=parsed_args.force)
+        from arcsecond_core.sizes import human_bytes
+
         size = download(client, record, target, self.app.stderr)
         self.app.stdout.write(
-            f"downloaded data file {record['id']} ({size} bytes) to {target}\n"
+            f"downloaded data file {record['id']} ({human_bytes(size)}) to {target}\n"
         )
         return 0
 
@@ -92,6 +101,7 @@ class UpdateDataFile(DataFileTarget, ResourceUpdate):
 
 
 class DeleteDataFile(DataFileTarget, ResourceDelete):
-    """Delete data files"""
+    """Delete data files, destroying the stored files"""
 
     resource = RESOURCE
+    consequence = "({file_name})"

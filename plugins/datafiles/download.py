@@ -8,14 +8,9 @@ from typing import Any, TextIO
 
 from arcsecond_core.cli.base import terminal_width
 from arcsecond_core.errors import ArcsecondError
+from arcsecond_core.transfer.fetch import local_name as safe_file_name
 
-
-def safe_file_name(record: dict[str, Any]) -> str:
-    """The data file's name without any directory part (never empty)."""
-    name = Path(str(record.get("file_name") or "")).name
-    if name in ("", ".", ".."):
-        return f"datafile-{record['id']}"
-    return name
+__all__ = ["destination", "download", "safe_file_name"]
 
 
 def destination(output: str | None, record: dict[str, Any], *, force: bool) -> Path:
@@ -36,16 +31,17 @@ def destination(output: str | None, record: dict[str, Any], *, force: bool) -> P
 
 
 def download(client: Any, record: dict[str, Any], target: Path, stderr: TextIO) -> int:
-    """Stream the file to ``target`` with a progress bar when stderr is a terminal; its size."""
+    """Stream the file to ``target`` (resumed, verified, atomic: see the core's fetch) with a
+    progress bar when stderr is a terminal; its size."""
     from tqdm import tqdm
 
     interactive = hasattr(stderr, "isatty") and stderr.isatty()
     with tqdm(
-        total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1024,
+        total=record.get("size") or None, unit="B", unit_scale=True, unit_divisor=1000,
         desc=safe_file_name(record), file=stderr, disable=not interactive, leave=True,
         ncols=None if terminal_width(stderr) > 0 else 80,
     ) as bar:
-        path = client.download(record["id"], target, progress=bar.update)
+        path = client.download(record["id"], target, progress=bar.update, record=record)
     return path.stat().st_size
 
 

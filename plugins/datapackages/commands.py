@@ -33,7 +33,14 @@ class ListDataPackage(ResourceLister):
 
     resource = RESOURCE
     columns = ("name", "uuid", "description", "created")
+    optional_columns = ("created", "description")
     filters = (Option("--name", "name", metavar="NAME", help="Only packages with this exact name."),)
+
+
+class ListDataPackageAlias(ListDataPackage):
+    """List data packages (same as 'datapackage list')"""
+
+    hidden = True
 
 
 class ShowDataPackage(DataPackageTarget, ResourceShow):

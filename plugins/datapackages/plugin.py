@@ -14,6 +14,7 @@ PLUGIN = Plugin(
         "datapackage create": f"{COMMANDS}:CreateDataPackage",
         "datapackage update": f"{COMMANDS}:UpdateDataPackage",
         "datapackage delete": f"{COMMANDS}:DeleteDataPackage",
+        "datapackages": f"{COMMANDS}:ListDataPackageAlias",
     },
     resources={"datapackages": ResourceSpec("datapackages", singular="data package")},
 )

@@ -27,6 +27,7 @@ class ListDataset(ResourceLister):
 
     resource = RESOURCE
     columns = ("name", "uuid", "data_files_count", "telescope", "created")
+    optional_columns = ("created", "telescope", "data_files_count")
     filters = (
         Option("--name", "name", metavar="NAME", help="Only the dataset with this exact name."),
         TELESCOPE,
@@ -66,9 +67,8 @@ class UpdateDataset(ResourceUpdate):
 
 
 class DeleteDataset(ResourceDelete):
-    """Delete datasets and all their data files"""
+    """Delete datasets, destroying all their data files"""
 
     resource = RESOURCE
     argument = "DATASET"
-    confirm_deletion = True
     consequence = "and its {data_files_count} data file(s)"

@@ -9,4 +9,3 @@ class DatasetsOldForm(LegacyPlural):
     """Older form of 'dataset': datasets [read [UUID]|list|create|update UUID|delete UUID]"""
 
     noun = "dataset"
-    delete_confirms = True

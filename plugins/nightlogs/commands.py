@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from arcsecond_core.cli.resource_commands import (
     Option,
@@ -12,7 +13,9 @@ from arcsecond_core.cli.resource_commands import (
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
+    option_values,
 )
+from arcsecond_core.errors import UsageError
 
 RESOURCE = "nightlogs"
 
@@ -43,13 +46,47 @@ class ListNightLog(ResourceLister):
 
     resource = RESOURCE
     columns = ("date", "uuid", "telescope", "observing_site", "datafiles_count")
+    optional_columns = ("observing_site", "datafiles_count", "telescope")
     filters = (DATE, TELESCOPE, SITE)
+
+
+class ListNightLogAlias(ListNightLog):
+    """List night logs (same as 'nightlog list')"""
+
+    hidden = True
 
 
 class ShowNightLog(NightLogTarget, ResourceShow):
     """Show a night log, by UUID or date"""
 
     resource = RESOURCE
+    argument_help = ("The night log's UUID, or its date (YYYY-MM-DD); --telescope or --site "
+                     "picks among night logs of the same date.")
+    filters = (
+        TELESCOPE,
+        Option("--site", "observing_site", lookup="observingsites", metavar="SITE",
+               extra_flags=("--observing-site",), help="Observing site, by name or UUID."),
+    )
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        for option in self.filters:
+            option.add_to(parser)
+        return parser
+
+    def find(self, parsed_args: argparse.Namespace, name_or_id: str) -> dict[str, Any]:
+        from arcsecond_core.resources import is_uuid
+
+        client = self.client(parsed_args)
+        if is_uuid(name_or_id):
+            return client.find(name_or_id)
+        try:
+            date = night_date(name_or_id)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"{exc}, nor a UUID") from None
+        filters = option_values(self.filters, parsed_args, self)
+        matches = [log for log in client.list(date=date, **filters) if log.get("date") == date]
+        return client.only(matches, date, "give --telescope or --site, or use the uuid")
 
 
 class CreateNightLog(ResourceCreate):

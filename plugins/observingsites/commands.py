@@ -12,6 +12,13 @@ class ListObservingSite(ResourceLister):
 
     resource = RESOURCE
     columns = ("name", "uuid", "longitude", "latitude", "height", "time_zone")
+    optional_columns = ("height", "time_zone", "latitude", "longitude")
+
+
+class ListObservingSiteAlias(ListObservingSite):
+    """List observing sites (same as 'observingsite list')"""
+
+    hidden = True
 
 
 class ShowObservingSite(ResourceShow):

@@ -24,6 +24,12 @@ class ListPortal(ResourceLister):
         return itertools.islice(rows, parsed_args.limit)
 
 
+class ListPortalAlias(ListPortal):
+    """List your portals (same as 'portal list')"""
+
+    hidden = True
+
+
 def membership_row(membership: dict[str, Any]) -> dict[str, Any]:
     """One membership as a flat row: the portal's subdomain and name, and the user's role."""
     organisation = membership.get("organisation") or {}

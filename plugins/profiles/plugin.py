@@ -9,5 +9,6 @@ PLUGIN = Plugin(
         "portal list": "arcsecond_plugins.profiles.commands:ListPortal",
         "me": "arcsecond_plugins.profiles.me:ShowMe",
         "profile show": "arcsecond_plugins.profiles.me:ShowProfile",
+        "portals": "arcsecond_plugins.profiles.commands:ListPortalAlias",
     },
 )

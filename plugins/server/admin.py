@@ -18,6 +18,7 @@ from .auth import ROLES
 from .db import Database
 from .passwords import hash_password
 from .rest import new_uuid, now
+from .workdir import private_dir
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
 SUBDOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -42,9 +43,11 @@ def default_data_dir() -> Path:
     return Path(base) / "arcsecond-server"
 
 
-def open_db(data_dir: Path | str | None) -> Database:
+def open_db(data_dir: Path | str | None, create: bool = False) -> Database:
+    """The data directory's database; an error if the directory is missing unless ``create``."""
     path = Path(data_dir) if data_dir else default_data_dir()
     try:
+        private_dir(path, create)
         return Database(path)
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"Cannot open the data directory {path}: {error}") from None
@@ -111,6 +114,9 @@ def add_site(db: Database, name: str, longitude: float, latitude: float,
         longitude -= 360.0
     if height is not None:
         _number(height, "height", -500.0, 10000.0)
+    if db.one("SELECT 1 FROM sites WHERE lower(name) = lower(?)", (name.strip(),)):
+        raise ArcsecondError(f"An observing site named {name.strip()!r} already exists: "
+                             "choose another name.")
     uuid = new_uuid()
     with db.write() as conn:
         conn.execute(
@@ -146,6 +152,11 @@ def add_telescope(db: Database, name: str, site: str, owner: str | None = None,
         if db.one("SELECT 1 FROM organisations WHERE subdomain = ?", (portal,)) is None:
             raise ArcsecondError(f"No portal {portal!r}.")
         owner_key = f"org:{portal}"
+    if db.one("SELECT 1 FROM telescopes WHERE lower(name) = lower(?) AND owner IS ?",
+              (name.strip(), owner_key)):
+        whose = f"of {owner_key.split(':', 1)[1]}" if owner_key else "without owner"
+        raise ArcsecondError(f"A telescope {whose} named {name.strip()!r} already exists: "
+                             "choose another name.")
     uuid = new_uuid()
     with db.write() as conn:
         conn.execute(

@@ -26,6 +26,7 @@ from .views_datasets import DataPackages, Datasets
 from .views_nightlogs import Frames, NightLogs
 from .views_objects import Exoplanets, Objects
 from .views_satellites import Satellites
+from .workdir import UploadArea
 
 BANNER = "Arcsecond-compatible server"
 RESERVED = {"auth", "web", "api", "admin", "static", "media"}
@@ -56,11 +57,9 @@ class ArcsecondApp:
         self.registration_open = registration_open
         self.db = Database(self.data_dir)
         self.files_dir, self.tmp_dir = storage_dirs(self.data_dir)
-        self.files_dir.mkdir(parents=True, exist_ok=True)
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        for leftover in self.tmp_dir.glob("*.part"):
-            leftover.unlink(missing_ok=True)
-        self.datafiles = DataFiles(self.files_dir, self.tmp_dir)
+        self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.uploads = UploadArea(self.tmp_dir)
+        self.datafiles = DataFiles(self.files_dir, self.uploads.open())
         resources: list[Resource] = [
             Profiles(), Organisations(), ObservingSites(), Telescopes(), Datasets(),
             self.datafiles, NightLogs(), Frames("observations", "observation"),
@@ -70,6 +69,11 @@ class ArcsecondApp:
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()
         self.browser = BrowserViews(self)
+
+    def close(self) -> None:
+        """Remove this process's partial uploads and close the database."""
+        self.uploads.close()
+        self.db.close()
 
     def _url_map(self) -> Map:
         every = ", ".join(self.resources)

@@ -8,6 +8,8 @@ from typing import Any
 from cliff.command import Command
 from cliff.show import ShowOne
 
+from arcsecond_core.cli.base import positive_int
+
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -44,6 +46,13 @@ def ask_password(stdin: Any, stderr: Any) -> str:
     return password
 
 
+def _seconds(text: str) -> float:
+    value = _number(text)
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400: {text!r}")
+    return value
+
+
 class _Quick:
     """Skip cliff's scan of every installed distribution for the epilog."""
 
@@ -59,6 +68,8 @@ class _AdminShowOne(_Quick, ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _data_dir_option(parser)
+        parser.add_argument("--create", action="store_true",
+                            help="Create the data directory if it does not exist.")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
@@ -68,14 +79,16 @@ class _AdminShowOne(_Quick, ShowOne):
 
         from . import admin
 
-        db = admin.open_db(parsed_args.data_dir)
+        db = admin.open_db(parsed_args.data_dir, parsed_args.create)
         try:
             data = self.act(admin, db, parsed_args)
         except sqlite3.Error as error:
             raise ArcsecondError(f"database error in {db.path}: {error}") from None
         finally:
             db.close()
-        return tuple(data), tuple(data.values())
+        from arcsecond_core.cli.base import display_value
+
+        return tuple(data), tuple(display_value(value) for value in data.values())
 
     def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
         raise NotImplementedError
@@ -106,17 +119,31 @@ class StartServer(_Quick, Command):
             help="Whether 'auth/registration/' creates accounts: auto (the default) allows it "
                  "only when the server listens on a loopback address.",
         )
+        parser.add_argument("--threads", type=positive_int, default=32, metavar="N",
+                            help="Worker threads, the most requests served at once (default: 32).")
+        parser.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
+                            help="Seconds an idle keep-alive connection or a stalled request "
+                                 "body is kept (default: 30); a request's head must arrive "
+                                 "within min(S, 10) seconds, 2 while unfinished heads hold half "
+                                 "the threads.")
+        parser.add_argument("--grace", type=_seconds, default=30.0, metavar="S",
+                            help="On SIGTERM or Ctrl-C, seconds requests in progress get to "
+                                 "finish before their connections are cut (default: 30).")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         from pathlib import Path
 
         from .admin import default_data_dir
+        from .engine import Limits
         from .serve import serve
 
         data_dir = Path(parsed_args.data_dir) if parsed_args.data_dir else default_data_dir()
+        limits = Limits(threads=parsed_args.threads, timeout=parsed_args.timeout,
+                        head_timeout=min(parsed_args.timeout, 10.0),
+                        shutdown_timeout=parsed_args.grace)
         return serve(parsed_args.host, parsed_args.port, data_dir, parsed_args.fault_rate,
-                     parsed_args.access_log, out=self.app.stdout,
+                     parsed_args.access_log, out=self.app.stdout, limits=limits,
                      registration=parsed_args.registration)
 
 

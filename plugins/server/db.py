@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .workdir import private_file
+
 DB_NAME = "arcsecond.sqlite3"
 
 SCHEMA = """
@@ -230,8 +232,9 @@ class Database:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
+        private_file(self.path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._pool: list[sqlite3.Connection] = []

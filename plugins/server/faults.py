@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
-import socket
 from collections.abc import Iterable
 from typing import Any
 
+DROP_CONNECTION = "arcsecond.drop_connection"  # a callable the engine puts in environ
 FAULTS = ("500", "503", "drop")
 
 
 class FaultInjector:
     """WSGI middleware that fails a fraction ``rate`` of requests before the app sees them.
 
-    ``GET /`` is never failed, so that readiness checks stay deterministic.
+    ``GET /`` is never failed, so that readiness checks stay deterministic. A dropped connection
+    needs the engine's ``environ["arcsecond.drop_connection"]`` callable; without it a drop
+    becomes a 500.
     """
 
     def __init__(self, app: Any, rate: float, seed: int | None = None) -> None:
@@ -38,10 +39,9 @@ class FaultInjector:
         if fault is None:
             return self.app(environ, start_response)
         if fault == "drop":
-            sock = environ.get("werkzeug.socket")
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            drop = environ.get(DROP_CONNECTION)
+            if drop is not None:
+                drop()
                 start_response("500 Internal Server Error", [("Content-Length", "0")])
                 return []
             fault = "500"

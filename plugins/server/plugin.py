@@ -21,5 +21,5 @@ PLUGIN = Plugin(
         "server import satellites": f"{IMPORTS}:ImportSatellites",
     },
     extra="server",
-    requires=("werkzeug", "jinja2"),
+    requires=("werkzeug", "jinja2", "cheroot"),
 )

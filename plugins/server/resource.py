@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from .auth import check_scope
-from .rest import Context, method_not_allowed, not_found, parse_uuid
+from .rest import Context, method_not_allowed, not_found, parse_uuid, stored_int
 
 LIST_VERBS = {"GET": ("list", "read"), "HEAD": ("list", "read"), "POST": ("create", "create")}
 DETAIL_VERBS = {
@@ -32,10 +32,10 @@ class Resource:
         if self.id_kind == "uuid":
             return parse_uuid(raw)
         if self.id_kind == "int":
-            try:
-                return int(raw)
-            except ValueError:
-                raise not_found() from None
+            number = stored_int(raw)
+            if number is None:
+                raise not_found()
+            return number
         return raw
 
     def dispatch(self, ctx: Context, raw_id: str | None) -> Response:

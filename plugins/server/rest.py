@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ MAX_PAGE_SIZE = 1000
 MAX_JSON_BYTES = 10 * 1024 * 1024
 #: Where a list handler's filters are noted for the browser pages' filter form.
 FILTERS_ENVIRON = "arcsecond.filters"
+MIN_INT, MAX_INT = -(2**63), 2**63 - 1
 
 
 class ApiError(Exception):
@@ -82,12 +84,21 @@ def new_uuid() -> str:
 Parser = Callable[[str, str], Any]
 
 
-def parse_int(value: Any, field_name: str) -> int:
-    """An integer; a 400 for ``field_name`` if it is not one."""
+def stored_int(value: Any) -> int | None:
+    """``value`` as an integer SQLite can hold (64 bits), else None."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise invalid(field_name, "A valid integer is required.") from None
+        return None
+    return number if MIN_INT <= number <= MAX_INT else None
+
+
+def parse_int(value: Any, field_name: str) -> int:
+    """An integer SQLite can hold; a 400 for ``field_name`` if it is not one."""
+    number = stored_int(value)
+    if number is None:
+        raise invalid(field_name, "A valid integer is required.")
+    return number
 
 
 def parse_uuid(value: Any, field_name: str | None = None) -> str:
@@ -136,19 +147,39 @@ def required_text(data: dict[str, Any], name: str, max_length: int = 255) -> str
     return value
 
 
+def bounded_body(request: Request, limit: int) -> bytes:
+    """The whole request body; a 413 past ``limit`` bytes, however the body arrives (a chunked
+    body has no Content-Length to check first)."""
+    if (request.content_length or 0) > limit:
+        raise detail(413, "Request body too large.")
+    stream = request.stream
+    body = bytearray()
+    while True:
+        piece = stream.read(min(1024 * 1024, limit + 1 - len(body)))
+        if not piece:
+            return bytes(body)
+        body.extend(piece)
+        if len(body) > limit:
+            raise detail(413, "Request body too large.")
+
+
 def read_json(request: Request) -> dict[str, Any]:
     """The request's JSON object (or form fields); 400 in DRF's words if it is not one."""
-    if (request.content_length or 0) > MAX_JSON_BYTES:
-        raise detail(413, "Request body too large.")
+    raw = bounded_body(request, MAX_JSON_BYTES)
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        return {key: request.form.get(key) for key in request.form}
-    raw = request.get_data(cache=False)
+        environ = {key: value for key, value in request.environ.items()
+                   if key not in ("HTTP_TRANSFER_ENCODING", "wsgi.input_terminated")}
+        environ.update({"wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))})
+        form = Request(environ).form
+        return {key: form.get(key) for key in form}
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise detail(400, f"JSON parse error - {error}") from None
+    except RecursionError:
+        raise detail(400, "JSON parse error - nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, {"non_field_errors": ["Invalid data. Expected a dictionary."]})
     return data

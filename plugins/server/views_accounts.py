@@ -49,7 +49,10 @@ class Organisations(Resource):
     prefixable = False
 
     def list(self, ctx: Context) -> Response:
-        return ctx.paginate("SELECT * FROM organisations", [], [], "subdomain", s.organisation)
+        """Only the caller's portals: the list is no directory of every portal on the server."""
+        member = "subdomain IN (SELECT subdomain FROM memberships WHERE username = ?)"
+        return ctx.paginate("SELECT * FROM organisations", [member], [ctx.username], "subdomain",
+                            s.organisation)
 
     def retrieve(self, ctx: Context, subdomain: str) -> Response:
         row = ctx.one_or_not_found("SELECT * FROM organisations WHERE subdomain = ?", (subdomain,))

@@ -9,6 +9,7 @@ import uuid as uuidlib
 from pathlib import Path
 from typing import Any
 
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Response
 
@@ -73,8 +74,15 @@ class DataFiles(Resource):
         path = self.files_dir / row["path"]
         if not path.is_file():
             raise not_found("The file is missing from the server's storage.")
-        return send_file(path, ctx.request.environ, mimetype="application/octet-stream",
-                         as_attachment=True, download_name=row["file_name"], max_age=0)
+        # Range requests (one range): 206 with Content-Range, 416 when unsatisfiable.
+        try:
+            return send_file(path, ctx.request.environ, mimetype="application/octet-stream",
+                             as_attachment=True, download_name=row["file_name"], max_age=0,
+                             conditional=True, etag=True)
+        except RequestedRangeNotSatisfiable:
+            raise ApiError(416, {"detail": "Requested range not satisfiable."},
+                           {"Content-Range": f"bytes */{path.stat().st_size}",
+                            "Accept-Ranges": "bytes"}) from None
 
     def create(self, ctx: Context) -> Response:
         upload = receive(ctx.request, self.tmp_dir)
@@ -134,10 +142,20 @@ class DataFiles(Resource):
                 return self._insert(conn, ctx, dataset, upload, info, relative, is_raw, tags)
         except sqlite3.IntegrityError:
             final.unlink(missing_ok=True)
-            raise already_exists(name, dataset["uuid"]) from None
+            raise self.conflict(ctx, dataset["uuid"], name) from None
         except BaseException:
             final.unlink(missing_ok=True)
             raise
+
+    def conflict(self, ctx: Context, dataset: str, name: str) -> ApiError:
+        """What a failed insert means: the dataset went away, or the name was just taken."""
+        if ctx.db.one("SELECT 1 FROM datasets WHERE uuid = ?", (dataset,)) is None:
+            return invalid("dataset", does_not_exist(dataset))
+        if ctx.db.one("SELECT 1 FROM datafiles WHERE dataset = ? AND file_name = ?",
+                      (dataset, name)):
+            return already_exists(name, dataset)
+        return detail(409, "The data file conflicts with a change made at the same time; "
+                           "try again.")
 
     def _insert(self, conn: sqlite3.Connection, ctx: Context, dataset: sqlite3.Row,
                 upload: Upload, info: FileInfo, relative: str, is_raw: bool,

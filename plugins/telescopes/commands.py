@@ -12,6 +12,7 @@ class ListTelescope(ResourceLister):
 
     resource = RESOURCE
     columns = ("name", "uuid", "observing_site")
+    optional_columns = ("observing_site",)
     filters = (
         Option("--name", "name", metavar="NAME", help="Only telescopes with this exact name."),
         Option("--observing-site", "observing_site", lookup="observingsites", metavar="SITE",

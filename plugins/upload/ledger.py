@@ -8,8 +8,6 @@ transaction, so an interrupted run leaves the ledger consistent.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
 import threading
 import time
@@ -18,9 +16,9 @@ from pathlib import Path
 
 from arcsecond_core.config import config_dir
 from arcsecond_core.errors import ArcsecondError
+from arcsecond_core.transfer.fetch import sha256_of
 
 LEDGER_FILE = "uploads.sqlite3"
-HASH_CHUNK = 1024 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -52,14 +50,6 @@ class Entry:
 
     def same_file(self, size: int, mtime_ns: int) -> bool:
         return self.size == size and self.mtime_ns == mtime_ns
-
-
-def sha256_of(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Ledger:

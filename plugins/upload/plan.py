@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from arcsecond_core import errors, retrying
+from arcsecond_core import errors
 from arcsecond_core.resources import is_uuid
-from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.outcome import TRANSIENT
+from arcsecond_core.transfer.patience import patiently as shared_patiently
 
 from .headers import Site
 from .ledger import Entry, sha256_of
@@ -22,31 +23,14 @@ from .scan import LocalFile
 
 LOG = logging.getLogger("arcsecond.upload")
 LIST_PAGE_SIZE = 1000
-TRANSIENT = (errors.ConnectionFailed, errors.ServerError, errors.TooManyRequests)
 T = TypeVar("T")
 
 
 def patiently(call: Callable[[], T], *, posts: bool = False, attempts: int = 8,
               cancel: threading.Event | None = None) -> T:
-    """``call()``, tried again with backoff on 5xx and 429, and on connection errors when it
-    sends POSTs (the session already retries idempotent requests). A request that used up its
-    time (``--timeout``) is not tried again.
-
-    For the reads and checks around an upload (the engine retries the files themselves).
-    """
-
-    def transient(exc: BaseException) -> bool:
-        if isinstance(exc, errors.TimedOut):
-            return False
-        if isinstance(exc, errors.ConnectionFailed):
-            return posts
-        return isinstance(exc, TRANSIENT)
-
-    def warn(_attempt: int, exc: BaseException, delay: float) -> None:
-        LOG.warning("%s; trying again in %.1f s", exc, delay)
-
-    return retrying.call(call, Backoff(attempts, 0.5, 30.0), transient, cancel=cancel,
-                         before_sleep=warn)
+    """``call()`` tried again on 5xx, 429 (and connection errors for POSTs), warning on the
+    upload's logger: the patience both directions share, for the reads around an upload."""
+    return shared_patiently(call, posts=posts, attempts=attempts, cancel=cancel, log=LOG)
 
 
 @dataclass

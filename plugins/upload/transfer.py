@@ -9,75 +9,32 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
-import time
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from arcsecond_core import errors, retrying
+from arcsecond_core import errors
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
-from arcsecond_core.parallel import run_parallel
 from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.engine import run_each, transfer_one
+from arcsecond_core.transfer.outcome import (
+    CANCELLED,
+    CONFLICT,
+    FAILED,
+    IGNORED,
+    SKIPPED,
+    UPLOADED,
+    NoProgress,
+    Outcome,
+    Progress,
+    TryAgain,
+)
 
 from .ledger import Ledger, sha256_of
 from .plan import TRANSIENT, different_file, patiently, remote_copy, same_content
 from .scan import LocalFile
 
-UPLOADED, SKIPPED, FAILED, IGNORED, CANCELLED = "uploaded", "skipped", "failed", "ignored", "cancelled"
-#: The dataset holds the file's name with other content: nothing was sent over it.
-CONFLICT = "conflict"
-
-
-@dataclass
-class Outcome:
-    """What happened to one file."""
-
-    relative: str
-    remote_name: str
-    status: str
-    bytes: int = 0
-    datafile_id: int | None = None
-    error: str | None = None
-    attempts: int = 0
-    seconds: float = 0.0
-    note: str | None = None
-    #: Failed for reasons that may pass (server down, network): worth trying again later.
-    retryable: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.relative,
-            "file_name": self.remote_name,
-            "status": self.status,
-            "id": self.datafile_id,
-            "bytes": self.bytes,
-            "error": self.error,
-            "note": self.note,
-        }
-
-
-class Progress(Protocol):
-    def started(self, item: LocalFile) -> None: ...
-    def advance(self, count: int) -> None: ...
-    def retrying(self, item: LocalFile, attempt: int, error: str, delay: float) -> None: ...
-    def finished(self, outcome: Outcome) -> None: ...
-
-
-class NoProgress:
-    def started(self, item: LocalFile) -> None:
-        pass
-
-    def advance(self, count: int) -> None:
-        pass
-
-    def retrying(self, item: LocalFile, attempt: int, error: str, delay: float) -> None:
-        pass
-
-    def finished(self, outcome: Outcome) -> None:
-        pass
-
-
-class TryAgain(errors.ArcsecondError):
-    """One attempt at a file failed for a reason that may pass (the server, the network)."""
+__all__ = ["CANCELLED", "CONFLICT", "FAILED", "IGNORED", "SKIPPED", "UPLOADED", "NoProgress",
+           "Outcome", "Progress", "Transfer", "TryAgain"]
 
 
 @dataclass
@@ -103,14 +60,8 @@ class Transfer:
     def run(self, files: list[LocalFile]) -> list[Outcome]:
         """Send ``files``, one outcome each, in order; when ``cancel`` is set the run stops
         within seconds and files not finished are ``cancelled``."""
-        run = run_parallel(
-            files, self.send, jobs=self.jobs, cancel=self.cancel,
-            on_error=lambda item, exc: Outcome(item.relative, item.remote_name, FAILED,
-                                               error=_message(exc)),
-            on_result=lambda _item, outcome: self.progress.finished(outcome),
-        )
-        return [run.results.get(index) or Outcome(item.relative, item.remote_name, CANCELLED)
-                for index, item in enumerate(files)]
+        return run_each(files, self.send, jobs=self.jobs, progress=self.progress,
+                        cancel=self.cancel)
 
     def send(self, item: LocalFile) -> Outcome:
         """Upload one file, retrying transient failures; never raises for a server answer.
@@ -118,7 +69,6 @@ class Transfer:
         With ``replace``, a server copy with other content is deleted first (when it is known
         before sending) or when the server refuses the name, and the file is sent again once.
         """
-        started = time.monotonic()
         outcome = None
         if item.relative in self.replacing:
             outcome = self._delete_copy(item, self.replacing[item.relative])
@@ -126,7 +76,6 @@ class Transfer:
             outcome = self._send(item)
             if outcome.status == CONFLICT and self.replace and not self.cancel.is_set():
                 outcome = self._delete_copy(item, outcome.datafile_id) or self._send(item)
-        outcome.seconds = time.monotonic() - started
         return outcome
 
     def _delete_copy(self, item: LocalFile, file_id: int | None) -> Outcome | None:
@@ -149,27 +98,7 @@ class Transfer:
         return None
 
     def _send(self, item: LocalFile) -> Outcome:
-        if self.cancel.is_set():
-            return Outcome(item.relative, item.remote_name, CANCELLED)
-        self.progress.started(item)
-        tries = [0]
-
-        def attempt() -> Outcome:
-            tries[0] += 1
-            return self._attempt(item, tries[0])
-
-        def announce(attempt: int, error: BaseException, delay: float) -> None:
-            self.progress.retrying(item, attempt, _message(error), delay)
-
-        try:
-            return retrying.call(attempt, self.policy, lambda exc: isinstance(exc, TryAgain),
-                                 cancel=self.cancel, before_sleep=announce)
-        except retrying.Cancelled:
-            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=tries[0])
-        except TryAgain as exc:
-            outcome = self._failed(item, f"gave up after {tries[0]} attempts: {exc}", tries[0])
-            outcome.retryable = True
-            return outcome
+        return transfer_one(item, self._attempt, self.policy, self.progress, self.cancel)
 
     def _attempt(self, item: LocalFile, attempt: int) -> Outcome:
         """One try at sending ``item``: its outcome, or TryAgain."""

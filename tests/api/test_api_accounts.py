@@ -22,8 +22,15 @@ def test_telescopes(arcsecond_server: Any, arcsecond_client: ArcsecondClient, ap
     assert api.telescopes.find(telescope["name"]) == shown
     mine = [t["uuid"] for t in api.telescopes.list(observing_site=site["uuid"])]
     assert mine == [telescope["uuid"]]
+    # The server refuses a second telescope of that name for the same owner, but one of the
+    # user's portals may have its own: without a portal, the user sees both.
+    portal = unique("twins").lower()
+    arcsecond_server.admin("addportal", portal, "--member", f"{arcsecond_client.username}:member")
+    with pytest.raises(AssertionError, match="already exists"):
+        arcsecond_server.admin("addtelescope", telescope["name"].upper(), "--site", site["uuid"],
+                               "--owner", arcsecond_client.username)
     twin = arcsecond_server.admin("addtelescope", telescope["name"], "--site", site["uuid"],
-                                  "--owner", arcsecond_client.username)
+                                  "--portal", portal)
     with pytest.raises(errors.AmbiguousName, match=f"2 telescopes are named '{telescope['name']}'"):
         api.telescopes.find(telescope["name"])
     assert api.telescopes.find(twin["uuid"])["uuid"] == twin["uuid"]

@@ -132,6 +132,23 @@ def test_a_download_gets_the_permissions_of_any_new_file(
     assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not the temporary file's 0600
 
 
+def test_a_download_works_without_fchmod(
+    api: ArcsecondAPI, dataset: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows before Python 3.13 has no os.fchmod: the download sets the mode by path."""
+    source = write_fits(tmp_path / "nofchmod.fits")
+    record = api.datafiles.upload(source, dataset["uuid"])
+    monkeypatch.delattr(os, "fchmod", raising=False)
+    old = os.umask(0o022)
+    try:
+        target = api.datafiles.download(record["id"], tmp_path / "nofchmod-copy.fits")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == source.read_bytes()
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
 def test_download_of_a_missing_file_leaves_nothing(api: ArcsecondAPI, tmp_path: Path) -> None:
     target = tmp_path / "downloads" / "nothing.fits"
     with pytest.raises(errors.NotFound):

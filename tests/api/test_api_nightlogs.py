@@ -108,7 +108,7 @@ def test_one_date_at_two_telescopes_is_ambiguous(arcsecond_server: Any, api: Arc
     with pytest.raises(errors.AmbiguousName) as raised:
         api.nightlogs.find("2024-08-15")
     message = str(raised.value)
-    assert "2 nightlogs are named '2024-08-15'" in message
+    assert "2 nightlogs are dated '2024-08-15'" in message
     assert first["uuid"] in message and other["uuid"] in message
     assert raised.value.exit_code == 1
     assert api.nightlogs.find(first["uuid"]) == first

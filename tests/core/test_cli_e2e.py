@@ -81,7 +81,8 @@ def test_whoami_lists_portal_memberships(arcsecond_client: ArcsecondClient) -> N
     client = arcsecond_client
     subdomain = f"obs{client.username[-6:]}"
     client.server.admin("addportal", subdomain, "--member", f"{client.username}:admin")
-    assert f"{subdomain} (admin)" in client.json("whoami")["memberships"]
+    assert {"portal": subdomain, "role": "admin"} in client.json("whoami")["memberships"]
+    assert f"| memberships | {subdomain} (admin)" in client.run("whoami", check=True).stdout
 
 
 def test_logout_forgets_keys_and_whoami_then_fails_cleanly(arcsecond_client: ArcsecondClient) -> None:

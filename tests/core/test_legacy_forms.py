@@ -51,11 +51,12 @@ def test_read_only_plurals_refuse_writes_naming_the_noun() -> None:
         translate(TelescopesOldForm, ["create", "--name", "x"], "telescopes")
 
 
-def test_a_delete_that_never_asks_gets_no_yes() -> None:
+def test_every_old_delete_is_told_yes() -> None:
     class Logs(LegacyPlural):
         noun = "nightlog"
 
-    assert translate(Logs, ["delete", UUID]) == ["nightlog", "delete", UUID]
+    assert translate(Logs, ["delete", UUID]) == ["nightlog", "delete", UUID, "--yes"]
+    assert translate(Logs, ["delete", UUID, "-y"]) == ["nightlog", "delete", UUID, "-y"]
 
 
 @pytest.mark.parametrize("cls,words,expected", [
@@ -85,13 +86,14 @@ class FitsFiles(LegacyDataFiles):
     (["D", "read", "42"], ["datafile", "show", "42"]),
     (["D", "create", "--file", "a.fits"], ["datafile", "create", "--dataset", "D", "--file",
                                            "a.fits"]),
-    (["D", "delete", "42"], ["datafile", "delete", "42"]),
+    (["D", "delete", "42"], ["datafile", "delete", "42", "--yes"]),
+    ([], ["datafile", "list"]),
 ])
 def test_data_files(words: list[str], expected: list[str]) -> None:
     assert translate(FitsFiles, words, "fitsfiles") == expected
 
 
-@pytest.mark.parametrize("words", [[], ["D", "frobnicate"]])
+@pytest.mark.parametrize("words", [["D", "frobnicate"], ["D", "upload", "x"]])
 def test_data_files_malformed(words: list[str]) -> None:
     with pytest.raises(UsageError, match=r"^'fitsfiles' is now 'datafile' \(arcsecond datafile "
                                          r"--help\)$"):

@@ -24,6 +24,7 @@ FIRST_PARTY = {
     "datasets": "dataset list", "datafiles": "datafile list", "nightlogs": "nightlog list",
     "datapackages": "datapackage list", "telescopes": "telescope list",
     "observingsites": "observingsite list", "profiles": "portal list", "upload": "upload",
+    "download": "download",
     "server": "server start",
 }
 
@@ -118,8 +119,8 @@ def test_disabled_plugins_leave_the_shell_and_its_completion(env, monkeypatch) -
     try:
         shell, _out, _err = make_shell()
         assert completions(shell, "serv") == ()
-        assert completions(shell, "data") == ("datafile", "datafiles", "datapackage", "dataset",
-                                              "datasets")
+        assert completions(shell, "data") == ("datafile", "datafiles", "datapackage", "datapackages",
+                                              "dataset", "datasets")
         monkeypatch.delenv("ARCSECOND_DISABLED_PLUGINS")
         registry.cache_clear()
         shell, _out, _err = make_shell()

@@ -58,17 +58,19 @@ def world(arcsecond_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Wo
     w = World(client=client, portal=portal, suffix=sfx)
     w.sites["paris"] = admin("addsite", f"Paris-{sfx}", "--longitude", "2.35", "--latitude", "48.85",
                              "--time-zone", "Europe/Paris")
-    w.sites["twin-a"] = admin("addsite", f"Twin site-{sfx}", "--longitude", "-110.9",
+    w.sites["twin-a"] = admin("addsite", f"Twin site A-{sfx}", "--longitude", "-110.9",
                               "--latitude", "32.2")
-    w.sites["twin-b"] = admin("addsite", f"Twin site-{sfx}", "--longitude", "140.0",
+    w.sites["twin-b"] = admin("addsite", f"Twin site B-{sfx}", "--longitude", "140.0",
                               "--latitude", "-30.0")
     owner = ("--owner", client.username)
+    admin("addportal", portal, "--name", "Plateau Observatory", "--member", f"{client.username}:admin")
     w.telescopes["t1"] = admin("addtelescope", f"T1-{sfx}", "--site", w.sites["paris"]["uuid"], *owner)
     w.telescopes["twin-a"] = admin("addtelescope", f"Twin-{sfx}", "--site", w.sites["twin-a"]["uuid"],
                                    *owner)
+    # One owner cannot have two telescopes of one name, but a portal of the user may: without a
+    # portal, the user sees both.
     w.telescopes["twin-b"] = admin("addtelescope", f"Twin-{sfx}", "--site", w.sites["twin-b"]["uuid"],
-                                   *owner)
-    admin("addportal", portal, "--name", "Plateau Observatory", "--member", f"{client.username}:admin")
+                                   "--portal", portal)
     w.telescopes["portal"] = admin("addtelescope", f"PT-{sfx}", "--site", w.sites["paris"]["uuid"],
                                    "--portal", portal)
     api, papi = client.api(), client.api(portal)

@@ -125,8 +125,15 @@ def test_limit_stops_early_and_asks_for_small_pages(app: FakeApp) -> None:
 def test_page_size_default_and_option(app: FakeApp) -> None:
     run(ListDataset, ["-f", "json"], app)
     run(ListDataset, ["-f", "json", "--page-size", "50"], app)
-    run(ListDataset, ["-f", "json", "--page-size", "5000"], app)
+    run(ListDataset, ["-f", "json", "--page-size", "1000"], app)
     assert [c[2]["page_size"] for c in app.calls()] == [1000, 50, 1000]
+
+
+def test_page_size_over_the_api_maximum_is_a_usage_error(app: FakeApp) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(ListDataset, ["--page-size", "1001"], app)
+    assert exit_info.value.code == 2
+    assert app.calls() == []
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "many"])
@@ -278,14 +285,18 @@ def test_dataset_delete_asks_and_says_what_goes(store: dict) -> None:
     assert [d["name"] for d in store["datasets"]] == ["M31"]
 
 
-def test_delete_resolves_every_target_before_deleting(app: FakeApp, store: dict) -> None:
-    with pytest.raises(errors.NotFound):
-        run(DeleteDataset, ["M31", "nope", "--yes"], app)
-    assert len(store["datasets"]) == 2
+def test_delete_of_several_goes_on_past_a_missing_one(app: FakeApp, store: dict) -> None:
+    with pytest.raises(errors.ArcsecondError, match="1 of 2 failed"):
+        run(DeleteDataset, ["nope", "M31", "--yes"], app)
+    assert len(store["datasets"]) == 1
+    assert "deleted dataset 'M31'" in app.stdout.getvalue()
 
 
-def test_datafile_delete_needs_no_confirmation(app: FakeApp, store: dict) -> None:
-    assert run(DeleteDataFile, ["7"], app) == 0
+def test_datafile_delete_needs_yes_without_a_terminal(app: FakeApp, store: dict) -> None:
+    with pytest.raises(errors.UsageError, match="--yes"):
+        run(DeleteDataFile, ["7"], app)
+    assert len(store["datafiles"]) == 1
+    assert run(DeleteDataFile, ["7", "--yes"], app) == 0
     assert store["datafiles"] == []
     assert "deleted data file 7" in app.stdout.getvalue()
 

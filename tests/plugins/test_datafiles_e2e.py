@@ -28,10 +28,11 @@ def test_list_table_and_json_without_and_with_a_portal(world: World) -> None:
     assert rows[0] == HEADER
     assert {int(row[0]) for row in rows[1:]} == mine
     by_name = {row[1]: row for row in rows[1:]}
-    assert by_name["notes.txt"][2:5] == [str(len(world.contents["notes"])), "other", "True"]
+    assert by_name["notes.txt"][2:5] == ["2.0 KB", "other", "True"]  # 2000 bytes
     assert by_name["light.fits"][3] == "fits"
     items = client.json("datafile", "list")
     assert {f["id"] for f in items} == mine
+    assert {f["file_name"]: f["size"] for f in items}["notes.txt"] == len(world.contents["notes"])
     assert {"checksum", "night_log", "observation", "calibration", "tags"} <= set(items[0])
     in_portal = client.json("datafile", "list", "-p", world.portal)
     assert [f["id"] for f in in_portal] == [world.files["portal"]["id"]]
@@ -49,7 +50,7 @@ def test_list_filters_by_dataset_and_night_log(world: World) -> None:
     assert [f["id"] for f in by_log] == [world.files["light"]["id"]]
     # two of this user's telescopes observed on the night of 2024-03-10: a date is not enough
     assert_error(client.run("datafile", "list", "--night-log", "2024-03-10"), 1,
-                 "are named '2024-03-10'", "use the uuid")
+                 "are dated '2024-03-10'", "use the uuid")
     assert_error(client.run("datafile", "list", "--dataset", "M99"), 1, "no dataset named 'M99'")
 
 
@@ -74,7 +75,8 @@ def test_download_to_a_directory_a_file_and_overwriting(world: World, tmp_path: 
     assert proc.returncode == 0, proc.stderr
     saved = tmp_path / "light.fits"
     assert saved.read_bytes() == world.contents["light"]
-    assert proc.stdout == f"downloaded data file {light_id} ({saved.stat().st_size} bytes) to {saved}\n"
+    assert saved.stat().st_size == 5760
+    assert proc.stdout == f"downloaded data file {light_id} (5.8 KB) to {saved}\n"
     assert proc.stderr == ""  # no progress bar without a terminal
     assert stat.S_IMODE(saved.stat().st_mode) & 0o044  # not the temporary file's 0600
     assert_error(client.run("datafile", "download", light_id, "-o", str(tmp_path)), 1,
@@ -119,7 +121,7 @@ def test_update_and_delete(arcsecond_client: ArcsecondClient, tmp_path: Path) ->
     assert table_rows(proc.stdout)[1:] == [["is_raw", "True"], ["tags", "dusty, v2"]]
     assert_error(client.run("datafile", "update", file_id), 2, "nothing to update")
     assert_error(client.run("datafile", "update", "987654", "--raw"), 1, "no data file")
-    proc = client.run("datafile", "delete", file_id)
+    proc = client.run("datafile", "delete", file_id, "--yes")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"deleted data file {file_id}\n"
     assert_error(client.run("datafile", "show", file_id), 1, f"no data file '{file_id}'")

@@ -51,10 +51,10 @@ def test_nightlog_show_by_uuid_or_by_date_when_unique(world: World) -> None:
                                                         check=True).stdout)[1:]}
     assert fields["date"] == "2024-03-10" and fields["datafiles_count"] == "1"
     assert_error(client.run("nightlog", "show", "2024-03-10"), 1,
-                 "2 nightlogs are named '2024-03-10'", light_log)
+                 "2 nightlogs are dated '2024-03-10'", light_log, "--telescope or --site")
     shown = client.json("nightlog", "show", "2024-03-10", "-p", world.portal)
     assert shown["uuid"] == world.files["portal"]["night_log"]
-    assert_error(client.run("nightlog", "show", "1999-01-01"), 1, "no night log named '1999-01-01'")
+    assert_error(client.run("nightlog", "show", "1999-01-01"), 1, "no night log dated '1999-01-01'")
 
 
 def test_nightlog_create_update_delete(arcsecond_client: ArcsecondClient, world: World) -> None:
@@ -69,7 +69,7 @@ def test_nightlog_create_update_delete(arcsecond_client: ArcsecondClient, world:
     assert moved["uuid"] == made["uuid"] and moved["date"] == "2024-01-02"
     rows = table_rows(client.run("nightlog", "list", check=True).stdout)
     assert [r[:2] for r in rows[1:]] == [["2024-01-02", made["uuid"]]]
-    proc = client.run("nightlog", "delete", "2024-01-02")
+    proc = client.run("nightlog", "delete", "2024-01-02", "--yes")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"deleted night log '2024-01-02' ({made['uuid']})\n"
     assert client.json("nightlog", "list") == []
@@ -83,7 +83,7 @@ def test_nightlog_in_a_portal(world: World) -> None:
     assert made["telescope"] == world.telescopes["portal"]["uuid"]
     assert made["observing_site"] == world.sites["paris"]["uuid"]
     assert day not in [log["date"] for log in client.json("nightlog", "list")]
-    assert client.run("nightlog", "delete", made["uuid"], "-p", world.portal).returncode == 0
+    assert client.run("nightlog", "delete", made["uuid"], "-p", world.portal, "-y").returncode == 0
     assert_error(client.run("nightlog", "show", made["uuid"], "-p", world.portal), 1, "no night log")
 
 
@@ -118,7 +118,7 @@ def test_datapackage_cycle(arcsecond_client: ArcsecondClient) -> None:
     assert_error(client.run("datapackage", "show", "Release 1"), 1,
                  "2 datapackages are named 'Release 1'", other["uuid"])
     assert_error(client.run("datapackage", "delete", "Release 1"), 1, "are named 'Release 1'")
-    proc = client.run("datapackage", "delete", made["uuid"], other["uuid"])
+    proc = client.run("datapackage", "delete", made["uuid"], other["uuid"], "--yes")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("deleted data package 'Release 1'") == 2
     assert client.json("datapackage", "list") == []
@@ -133,4 +133,4 @@ def test_datapackage_in_a_portal(world: World) -> None:
     assert made["datasets"] == [world.datasets["portal-m31"]["uuid"]]
     assert name not in [p["name"] for p in client.json("datapackage", "list")]
     assert client.json("datapackage", "show", name, "-p", world.portal)["uuid"] == made["uuid"]
-    assert client.run("datapackage", "delete", name, "-p", world.portal).returncode == 0
+    assert client.run("datapackage", "delete", name, "-p", world.portal, "--yes").returncode == 0

@@ -292,8 +292,8 @@ def test_satellite_commands(arcsecond_server: Any, arcsecond_client: ArcsecondCl
 # -- what is gone, and a clean --help ----------------------------------------------------------
 
 @pytest.mark.parametrize("args,expected", [
-    (("fitsfiles",), "'fitsfiles' is now 'datafile' (arcsecond datafile --help)"),
-    (("datafiles",), "'datafiles' is now 'datafile' (arcsecond datafile --help)"),
+    (("fitsfiles", "D", "frobnicate"), "'fitsfiles' is now 'datafile' (arcsecond datafile --help)"),
+    (("datafiles", "D", "upload"), "'datafiles' is now 'datafile' (arcsecond datafile --help)"),
     (("o", "M31"), "'o' is now 'object show' (arcsecond object --help)"),
     (("findingcharts", "M31"), "'findingcharts' is no longer available"),
     (("objects",), "'objects' is now 'object' (arcsecond object --help)"),

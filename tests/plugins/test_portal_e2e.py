@@ -35,16 +35,16 @@ def test_life_in_a_portal(world: World, tmp_path: Path) -> None:
     assert [row[:2] for row in rows[1:]] == [[file_id, "portal-notes.txt"]]
     tagged = fields(client.run("datafile", "update", file_id, "--tag", "log", *p, check=True).stdout)
     assert tagged["tags"] == "log"
-    assert_error(client.run("datafile", "delete", file_id), 1, f"no data file '{file_id}'")
-    assert client.run("datafile", "delete", file_id, *p, check=True).stdout == (
+    assert_error(client.run("datafile", "delete", file_id, "--yes"), 1, f"no data file '{file_id}'")
+    assert client.run("datafile", "delete", file_id, *p, "--yes", check=True).stdout == (
         f"deleted data file {file_id}\n")
 
     day = f"2022-0{1 + uuid.uuid4().int % 9}-2{uuid.uuid4().int % 9}"
     log = fields(client.run("nightlog", "create", "--date", day, *p, check=True).stdout)
-    assert log["telescope"] == "None"
+    assert log["telescope"] == ""
     log = fields(client.run("nightlog", "update", day, "--telescope", f"PT-{world.suffix}", *p,
                             check=True).stdout)
-    assert log["telescope"] == world.telescopes["portal"]["uuid"]
+    assert log["telescope"] == f"PT-{world.suffix} ({world.telescopes['portal']['uuid']})"
     assert fields(client.run("nightlog", "show", day, *p, check=True).stdout)["uuid"] == log["uuid"]
     rows = table_rows(client.run("nightlog", "list", "--date", day, *p, check=True).stdout)
     assert [row[:2] for row in rows[1:]] == [[day, log["uuid"]]]
@@ -58,8 +58,8 @@ def test_life_in_a_portal(world: World, tmp_path: Path) -> None:
     rows = table_rows(client.run("datapackage", "list", "--name", f"pkg2 {sfx}", *p, check=True).stdout)
     assert [row[:2] for row in rows[1:]] == [[f"pkg2 {sfx}", package["uuid"]]]
 
-    assert client.run("datapackage", "delete", f"pkg2 {sfx}", *p, check=True).returncode == 0
-    assert client.run("nightlog", "delete", log["uuid"], *p, check=True).returncode == 0
+    assert client.run("datapackage", "delete", f"pkg2 {sfx}", *p, "-y", check=True).returncode == 0
+    assert client.run("nightlog", "delete", log["uuid"], *p, "-y", check=True).returncode == 0
     proc = client.run("dataset", "delete", name, "--yes", *p, check=True)
     assert proc.stdout == f"deleted dataset '{name}' ({made['uuid']})\n"
     assert name not in [d["name"] for d in client.json("dataset", "list", *p)]

@@ -24,7 +24,8 @@ def test_telescope_list_table_json_alias_and_filters(world: World) -> None:
     assert client.json("telescopes") == listed
     rows = table_rows(client.run("telescopes", check=True).stdout)
     assert rows[0] == ["name", "uuid", "observing_site"]
-    assert [f"T1-{world.suffix}", world.telescopes["t1"]["uuid"], world.sites["paris"]["uuid"]] in rows
+    # tables name the site; JSON keeps its UUID
+    assert [f"T1-{world.suffix}", world.telescopes["t1"]["uuid"], f"Paris-{world.suffix}"] in rows
     twins = client.json("telescope", "list", "--name", f"Twin-{world.suffix}")
     assert {t["observing_site"] for t in twins} == {world.sites["twin-a"]["uuid"],
                                                      world.sites["twin-b"]["uuid"]}
@@ -46,7 +47,7 @@ def test_telescope_show_and_ambiguous_names(world: World) -> None:
     fields = {r[0]: r[1] for r in table_rows(
         client.run("telescope", "show", f"T1-{world.suffix}", check=True).stdout)[1:]}
     assert fields == {"uuid": world.telescopes["t1"]["uuid"], "name": f"T1-{world.suffix}",
-                      "observing_site": world.sites["paris"]["uuid"]}
+                      "observing_site": f"Paris-{world.suffix} ({world.sites['paris']['uuid']})"}
     twin_b = world.telescopes["twin-b"]["uuid"]
     assert_error(client.run("telescope", "show", f"Twin-{world.suffix}"), 1,
                  f"2 telescopes are named 'Twin-{world.suffix}'", twin_b)
@@ -75,8 +76,8 @@ def test_observing_sites(world: World) -> None:
     fields = {r[0]: r[1] for r in table_rows(
         client.run("observingsite", "show", paris["uuid"], "-p", world.portal, check=True).stdout)[1:]}
     assert fields["name"] == f"Paris-{world.suffix}"
-    assert_error(client.run("observingsite", "show", f"Twin site-{world.suffix}"), 1,
-                 f"2 observingsites are named 'Twin site-{world.suffix}'")
+    assert client.json("observingsite", "show", f"Twin site A-{world.suffix}")["uuid"] == \
+        world.sites["twin-a"]["uuid"]
     assert_error(client.run("observingsite", "show", str(uuid.uuid4())), 1, "no observing site")
 
 

@@ -161,4 +161,4 @@ def stored_files(server: ArcsecondServer) -> list[Path]:
 
 
 def partial_files(server: ArcsecondServer) -> list[Path]:
-    return sorted((server.data_dir / "tmp").glob("*"))
+    return sorted((server.data_dir / "tmp").rglob("*.part"))

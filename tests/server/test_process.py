@@ -247,7 +247,12 @@ def test_admin_commands_json_and_errors(tmp_path):
 
 
 def test_default_data_dir_follows_xdg(tmp_path):
-    proc = run("server", "adduser", "dora", "-f", "json", env={"XDG_DATA_HOME": str(tmp_path)})
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    proc = run("server", "adduser", "dora", "-f", "json", env=env)
+    assert proc.returncode == 1
+    assert "No data directory" in one_line_error(proc) and "--create" in proc.stderr
+    assert not (tmp_path / "arcsecond-server").exists()
+    proc = run("server", "adduser", "dora", "--create", "-f", "json", env=env)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "arcsecond-server" / "arcsecond.sqlite3").exists()
 

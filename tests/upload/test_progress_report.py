@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import pty
@@ -12,7 +11,7 @@ from io import StringIO
 
 import pytest
 from arcsecond_plugins.upload.progress import LogProgress, describe, human_bytes, make_progress
-from arcsecond_plugins.upload.report import Report, write_report
+from arcsecond_plugins.upload.report import Report, report_rows
 from arcsecond_plugins.upload.transfer import FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
 
 BAR_SCRIPT = """
@@ -63,7 +62,7 @@ def test_not_a_terminal_gets_log_lines(caplog: pytest.LogCaptureFixture) -> None
     assert caplog.records[1].levelno == logging.ERROR
 
 
-def test_report_json_and_table() -> None:
+def test_report_rows_for_machines_and_people_and_its_headline() -> None:
     report = Report("M31", "uuid-1", [
         Outcome("a.fits", "a.fits", UPLOADED, 2000, 1),
         Outcome("b.fits", "b.fits", SKIPPED, 0, 2, note="already on the server"),
@@ -71,17 +70,19 @@ def test_report_json_and_table() -> None:
         Outcome("empty", "empty", IGNORED, error="empty file"),
     ])
     assert not report.ok
-    out = StringIO()
-    write_report(out, report, "json")
-    rows = json.loads(out.getvalue())
-    assert rows[0] == {"path": "a.fits", "file_name": "a.fits", "status": "uploaded", "id": 1,
-                       "bytes": 2000, "error": None, "note": None}
-    out = StringIO()
-    write_report(out, report, "table")
-    text = out.getvalue()
-    assert "c.fits  failed  gave up" in text and "a.fits" not in text.splitlines()[2]
-    assert text.splitlines()[-1] == ("1 uploaded, 1 skipped, 1 failed, 1 ignored (2.0 KB sent) "
-                                     "into dataset 'M31' (uuid-1)")
+    columns, rows = report_rows(report, "json")
+    assert columns == ("path", "file_name", "status", "id", "bytes", "error", "note")
+    assert dict(zip(columns, rows[0], strict=True)) == {
+        "path": "a.fits", "file_name": "a.fits", "status": "uploaded", "id": 1, "bytes": 2000,
+        "error": None, "note": None}
+    assert len(rows) == 4
+    assert report_rows(report, "table") == (("path", "status", "error"),
+                                            [("c.fits", "failed", "gave up")])
+    assert report.headline() == ("dataset 'M31' (uuid-1): 1 uploaded, 1 already on the server, "
+                                 "1 failed, 1 ignored (2.0 KB sent)")
+    assert str(report) == report.headline() and "Outcome" not in repr(report)
+    report.interrupted = True
+    assert report.headline().count("interrupted") == 1
     assert Report(outcomes=[Outcome("x", "x", IGNORED)]).ok
 
 

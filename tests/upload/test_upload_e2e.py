@@ -118,14 +118,19 @@ def test_dry_run_lists_headers_and_night_logs_and_sends_nothing(
                                 "--dry-run")
     assert proc.returncode == 0, proc.stderr
     assert "dry run: nothing was sent" in proc.stderr
-    lines = {line.split()[0]: line for line in proc.stdout.splitlines()[2:]}
+    cells = [[cell.strip() for cell in line.strip("|").split("|")]
+             for line in proc.stdout.splitlines() if line.startswith("|")]
+    assert cells[0] == ["path", "type", "compression", "date_obs", "object", "imagetyp",
+                        "night_log", "action", "note"]
+    lines = {row[0]: row[1:8] for row in cells[1:]}
+    assert {row[8] for row in cells[1:]} == {""}  # nothing to note on good files
     # 2024-05-02T02:00 UTC is 22:00 on the 1st in Chile; 03:30 UTC is 23:30.
-    assert lines["b.fits"].split()[1:] == ["fits", "2024-05-02T02:00:00", "M31", "Light",
-                                           "Frame", "2024-05-01", "send"]
-    assert "gzip" in lines["c.fits.gz"] and "2024-05-01" in lines["c.fits.gz"]
-    assert lines["m42.xisf"].split()[1:] == ["xisf", "2024-05-02T03:30:00", "M42", "Dark",
-                                             "Frame", "2024-05-01", "send"]
-    assert lines["deep/er/notes.txt"].split()[1:] == ["other", "send"]
+    assert lines["b.fits"] == ["fits", "", "2024-05-02T02:00:00", "M31", "Light Frame",
+                               "2024-05-01", "send"]
+    assert lines["c.fits.gz"][1] == "gzip" and lines["c.fits.gz"][5] == "2024-05-01"
+    assert lines["m42.xisf"] == ["xisf", "", "2024-05-02T03:30:00", "M42", "Dark Frame",
+                                 "2024-05-01", "send"]
+    assert lines["deep/er/notes.txt"] == ["other", "", "", "", "", "", "send"]
     as_json = {row["path"]: row for row in arcsecond_client.json(
         "upload", str(root), "-d", "dry", "-t", telescope["uuid"], "--dry-run")}
     assert as_json["flats/flat1.fit"]["imagetyp"] == "Flat Field"

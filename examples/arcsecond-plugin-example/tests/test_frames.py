@@ -34,7 +34,7 @@ def test_calibration_list_by_night_log_date(arcsecond_client, fits_file) -> None
     assert [c["kind"] for c in calibrations] == ["dark"]
     missing = arcsecond_client.run("calibration", "list", "--night-log", "2024-06-02")
     assert missing.returncode == 1
-    assert "no night log named '2024-06-02'" in missing.stderr
+    assert "no night log dated '2024-06-02'" in missing.stderr
 
 
 def test_show_unknown_observation(arcsecond_client) -> None:

@@ -1,0 +1,1 @@
+"""Download datasets, night logs and data packages: parallel, resumable, verified."""

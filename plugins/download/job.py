@@ -1,0 +1,150 @@
+"""One download from start to end: the target's files, the local comparison, the transfer, the
+report. Shared by the ``arcsecond download`` command and ``api.download(...)``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from arcsecond_core import errors
+from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.engine import run_all
+from arcsecond_core.transfer.fetch import ChecksumMismatch, FetchCancelled, fetch_once
+from arcsecond_core.transfer.outcome import (
+    CANCELLED,
+    DOWNLOADED,
+    FAILED,
+    SKIPPED,
+    TRANSIENT,
+    NoProgress,
+    Outcome,
+    Progress,
+    TryAgain,
+    message,
+)
+from arcsecond_core.transfer.report import Report
+
+from .plan import CLASH, CONFLICT, REPLACE, SKIP, Item, Plan, make_plan
+from .targets import KINDS, resolve
+
+
+@dataclass
+class Options:
+    """What to download and how (the command line, or the arguments of ``api.download``)."""
+
+    kind: str
+    spec: str
+    folder: Path | None = None
+    jobs: int = 4
+    retries: int = 10
+    patterns: tuple[str, ...] = ()
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise errors.UsageError(f"cannot download a {self.kind}: one of {', '.join(KINDS)}")
+        if self.jobs < 1:
+            raise errors.UsageError("--jobs must be 1 or more")
+        if self.retries < 1:
+            raise errors.UsageError("--retries must be 1 or more")
+        if self.folder is not None:
+            if not str(self.folder).strip():
+                raise errors.UsageError("the folder may not be blank")
+            self.folder = Path(self.folder).expanduser()
+        if isinstance(self.patterns, str):
+            self.patterns = (self.patterns,)
+        self.patterns = tuple(p for p in self.patterns if p)
+
+
+def prepare(api: Any, options: Options) -> Plan:
+    """The target's files and what the local folder already holds; fetches nothing."""
+    source = resolve(api, options.kind, options.spec)
+    folder = options.folder if options.folder is not None else Path.cwd() / source.default_folder
+    if folder.exists() and not folder.is_dir():
+        raise errors.ArcsecondError(f"{folder} exists and is not a folder")
+    return make_plan(source, folder, patterns=options.patterns, overwrite=options.overwrite,
+                     threads=options.jobs)
+
+
+def initial_outcomes(plan: Plan) -> list[Outcome]:
+    """Outcomes decided before fetching: files already here, conflicts."""
+    outcomes = []
+    for item in plan.items:
+        file_id = item.record.get("id")
+        if item.action == SKIP:
+            outcomes.append(Outcome(item.relative, item.remote_name, SKIPPED, datafile_id=file_id,
+                                    note=item.reason))
+        elif item.action in (CONFLICT, CLASH):
+            outcomes.append(Outcome(item.relative, item.remote_name, FAILED, datafile_id=file_id,
+                                    error=f"conflict: {item.reason}"))
+    return outcomes
+
+
+def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = None,
+            cancel: threading.Event | None = None) -> Report:
+    """Fetch what is missing. When ``cancel`` is set the run stops within seconds, partial files
+    stay for the next run, and the report says ``interrupted``."""
+    cancel = cancel or threading.Event()
+    progress = progress or NoProgress()
+    report = Report(place=f"from {plan.source.label} into {plan.folder}")
+    report.add(initial_outcomes(plan))
+    fetcher = Fetcher(api, progress, cancel)
+    report.add(run_all(plan.to_fetch, fetcher.attempt, jobs=options.jobs,
+                       policy=Backoff(attempts=options.retries), progress=progress,
+                       cancel=cancel))
+    report.interrupted = cancel.is_set()
+    return report
+
+
+@dataclass
+class Fetcher:
+    """One attempt at one file, as the shared engine asks: an Outcome, or TryAgain."""
+
+    api: Any
+    progress: Progress
+    cancel: threading.Event
+
+    def attempt(self, item: Item, number: int) -> Outcome:
+        file_id = item.record.get("id")
+        if self.cancel.is_set():
+            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number - 1)
+        counted = [0]
+
+        def advance(count: int) -> None:
+            counted[0] += count
+            self.progress.advance(count)
+
+        datafiles = self.api.datafiles
+        try:
+            fetched = fetch_once(self.api.session, datafiles.download_path(file_id), item.path,
+                                 item.remote, portal=datafiles.portal_scoped, progress=advance,
+                                 cancel=self.cancel, overwrite=item.action == REPLACE)
+        except FetchCancelled:
+            return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number)
+        except ChecksumMismatch as exc:
+            self.progress.advance(-counted[0])
+            if exc.resumed:  # the partial file of an earlier run was wrong: once more, whole
+                raise TryAgain(message(exc)) from exc
+            return self._failed(item, f"{exc}; no file was kept", number)
+        except TRANSIENT as exc:
+            if self.cancel.is_set():
+                return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number)
+            raise TryAgain(message(exc)) from exc
+        except errors.ArcsecondError as exc:
+            return self._failed(item, message(exc), number)
+        except OSError as exc:
+            return self._failed(item, f"cannot write {item.path} ({exc.strerror or exc})",
+                                number)
+        notes = []
+        if fetched.resumed_from:
+            notes.append(f"resumed from byte {fetched.resumed_from}")
+        if item.action == REPLACE:
+            notes.append("replaced the local file that differed")
+        return Outcome(item.relative, item.remote_name, DOWNLOADED, fetched.received, file_id,
+                       attempts=number, note="; ".join(notes) or None)
+
+    def _failed(self, item: Item, text: str, number: int) -> Outcome:
+        return Outcome(item.relative, item.remote_name, FAILED, datafile_id=item.record.get("id"),
+                       error=text, attempts=number)
