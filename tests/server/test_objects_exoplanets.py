@@ -171,7 +171,7 @@ def run_admin(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def test_import_errors_are_one_line(tmp_path):
-    (tmp_path / "data").mkdir()
+    (tmp_path / "data").mkdir(mode=0o700)
     data = ["--data-dir", str(tmp_path / "data")]
     not_archive = tmp_path / "x.csv"
     not_archive.write_text("a,b\n1,2\n")
@@ -216,7 +216,7 @@ def test_missing_catalogue_packages_are_named(tmp_path):
         assert jupiter.status_code == 200  # astropy alone places the planets
         tle = tmp_path / "one.tle"
         tle.write_text("X\n1 25544U\n2 25544\n")
-        (tmp_path / "d2").mkdir()
+        (tmp_path / "d2").mkdir(mode=0o700)
         proc = run_admin("import", "satellites", str(tle), "--data-dir", str(tmp_path / "d2"),
                          env=env)
         assert proc.returncode == 1
