@@ -6,6 +6,7 @@ import itertools
 import uuid as uuid_module
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from arcsecond_core import answers, errors
 from arcsecond_core.session import ArcsecondSession
@@ -46,7 +47,8 @@ class Resource:
         return f"<Resource {self.path} on {self.session.base_url}>"
 
     def _detail(self, object_id: Any, *suffix: str) -> str:
-        return "/".join([self.path, str(object_id), *suffix])
+        """The detail path; the identifier travels URL-encoded as one path segment."""
+        return "/".join([self.path, quote(str(object_id), safe=""), *suffix])
 
     def _clean(self, filters: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in filters.items() if v is not None}
@@ -70,9 +72,12 @@ class Resource:
             detail = self._detail(object_id)
             return self._object(self.session.get(detail, portal=self.portal_scoped), "GET", detail)
         except errors.NotFound as exc:
+            detail = exc.payload.get("detail") if isinstance(exc.payload, dict) else None
             raise errors.NotFound(
                 f"no {self.singular} {object_id!r} on {self.session.base_url}"
-                + (f" in portal {self.session.portal!r}" if self.session.portal else ""),
+                + (f" in portal {self.session.portal!r}" if self.session.portal else "")
+                # the server's own words when they say more (e.g. which catalogue is missing)
+                + (f" ({detail.rstrip('.')})" if detail and detail != "Not found." else ""),
                 404,
                 exc.payload,
             ) from exc

@@ -279,6 +279,12 @@ class ArcsecondApp(App):
         return message.replace(f"'{self.NAME} ", "'") if self.interactive_mode else message
 
     def report_unknown_command(self, argv: list[str]) -> int:
+        from arcsecond_core.cli.legacy import replacement_hint
+
+        hint = replacement_hint(argv[0]) if argv else None
+        if hint is not None:
+            self.stderr.write(f"{self.NAME}: {hint}\n")
+            return EXIT_USAGE
         words = " ".join(argv)
         provider, command = _disabled_provider(self.command_manager.registry, argv)
         if provider is not None:

@@ -15,6 +15,7 @@ CORE = Plugin(
         "login": "arcsecond_core.cli.identity:Login",
         "logout": "arcsecond_core.cli.identity:Logout",
         "whoami": "arcsecond_core.cli.identity:WhoAmI",
+        "register": "arcsecond_core.cli.register:Register",
         "plugin list": "arcsecond_core.cli.plugins:ListPlugins",
         "shell": "arcsecond_core.cli.shell_command:Shell",
     },

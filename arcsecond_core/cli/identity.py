@@ -14,6 +14,8 @@ from arcsecond_core.cli.base import ArcsecondCommand, ColumnChoice
 from arcsecond_core.config import KEY_TYPES, Config
 from arcsecond_core.masking import mask
 
+ASK = object()
+
 
 class Login(ArcsecondCommand):
     """Log in to the current API server with a personal access or upload key"""
@@ -30,12 +32,27 @@ class Login(ArcsecondCommand):
             help="The key, from your profile page (asked without echo if missing; "
             "read from standard input when it is not a terminal).",
         )
+        parser.add_argument(
+            "--password", nargs="?", const=ASK, default=None, metavar="PASSWORD",
+            help="Log in with your password instead of a key: both keys are fetched and saved, "
+            "never the password (asked without echo when no value is given; read from standard "
+            "input when it is not a terminal).",
+        )
+        # The older CLI's spellings: --upload_key K, --access_key K, --api_key K (and dashed).
+        for flag, key_type in (("--upload_key", "upload"), ("--upload-key", "upload"),
+                               ("--access_key", "access"), ("--access-key", "access"),
+                               ("--api_key", "access"), ("--api-key", "access")):
+            parser.add_argument(flag, dest=f"old_{key_type}_key", default=None,
+                                help=argparse.SUPPRESS)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         config = Config()
         profile = config.current(self.app.options.api)
+        _old_key_options(parsed_args)
         username = parsed_args.username or self._ask("Username: ", secret=False)
+        if parsed_args.password is not None:
+            return self._with_password(config, profile, username, parsed_args.password)
         key = parsed_args.key or self._ask(f"{parsed_args.key_type.capitalize()} key: ", secret=True)
         if not username or not key:
             raise errors.UsageError("a username and a key are both needed")
@@ -60,6 +77,29 @@ class Login(ArcsecondCommand):
         )
         return 0
 
+    def _with_password(self, config: Config, profile: Any, username: str, password: Any) -> int:
+        if password is ASK:
+            password = self._ask("Password: ", secret=True)
+        if not username or not password:
+            raise errors.UsageError("a username and a password are both needed")
+        from arcsecond_core.accounts import login_with_password
+
+        try:
+            saved = login_with_password(username, password, server=profile.name, config=config)
+        except errors.HTTPError as exc:
+            if exc.status_code >= 500:
+                raise
+            raise errors.ArcsecondError(
+                f"login failed on {profile.name} ({profile.api_server}): "
+                f"{reason(exc).rstrip('.')} (nothing was saved)"
+            ) from exc
+        self.app.stdout.write(
+            f"logged in as {username} on {profile.name} ({profile.api_server}) "
+            f"with the access key {mask(saved.access_key)} "
+            f"(upload key {mask(saved.upload_key)} saved too)\n"
+        )
+        return 0
+
     def _ask(self, prompt: str, *, secret: bool) -> str:
         stdin = self.app.stdin
         if not (hasattr(stdin, "isatty") and stdin.isatty()):
@@ -71,6 +111,16 @@ class Login(ArcsecondCommand):
         self.app.stderr.write(prompt)
         self.app.stderr.flush()
         return stdin.readline().strip()
+
+
+def _old_key_options(parsed_args: argparse.Namespace) -> None:
+    """``--upload_key K`` and the like: the key and its type, as ``--key`` and ``--type`` say."""
+    for key_type in ("upload", "access"):
+        value = getattr(parsed_args, f"old_{key_type}_key", None)
+        if value is not None:
+            if parsed_args.key and parsed_args.key != value:
+                raise errors.UsageError("give one key only")
+            parsed_args.key, parsed_args.key_type = value, key_type
 
 
 class Logout(ArcsecondCommand):
@@ -128,6 +178,17 @@ def _memberships(profile: dict[str, Any]) -> MembershipsColumn:
         memberships.append({"portal": organisation.get("subdomain", "?"),
                             "role": membership.get("role", "member")})
     return MembershipsColumn(memberships)
+
+
+def reason(exc: errors.HTTPError) -> str:
+    """The server's words for a refusal: its ``detail``, else its field errors."""
+    payload = exc.payload
+    if isinstance(payload, dict) and payload.get("detail"):
+        return str(payload["detail"])
+    fields = getattr(exc, "fields", None)
+    if fields:
+        return "; ".join(" ".join(messages) for messages in fields.values())
+    return str(exc)
 
 
 def _detail(exc: errors.HTTPError) -> str:

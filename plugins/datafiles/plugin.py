@@ -6,14 +6,16 @@ COMMANDS = "arcsecond_plugins.datafiles.commands"
 
 PLUGIN = Plugin(
     name="datafiles",
-    description="Data files: list, show, download, update and delete",
+    description="Data files: list, show, create (one file), download, update and delete",
     commands={
         "datafile list": f"{COMMANDS}:ListDataFile",
         "datafile show": f"{COMMANDS}:ShowDataFile",
         "datafile download": f"{COMMANDS}:DownloadDataFile",
         "datafile update": f"{COMMANDS}:UpdateDataFile",
         "datafile delete": f"{COMMANDS}:DeleteDataFile",
-        "datafiles": f"{COMMANDS}:ListDataFileAlias",
+        "datafile create": "arcsecond_plugins.datafiles.create:CreateDataFile",
+        "fitsfiles": "arcsecond_plugins.datafiles.create:FitsFilesOldForm",
+        "datafiles": "arcsecond_plugins.datafiles.create:FitsFilesOldForm",
     },
     resources={
         "datafiles": ResourceSpec(

@@ -13,7 +13,7 @@ PLUGIN = Plugin(
         "dataset create": f"{COMMANDS}:CreateDataset",
         "dataset update": f"{COMMANDS}:UpdateDataset",
         "dataset delete": f"{COMMANDS}:DeleteDataset",
-        "datasets": f"{COMMANDS}:ListDatasetAlias",
+        "datasets": "arcsecond_plugins.datasets.legacy:DatasetsOldForm",
     },
     resources={"datasets": ResourceSpec("datasets", singular="dataset")},
 )

@@ -14,7 +14,8 @@ PLUGIN = Plugin(
         "nightlog create": f"{COMMANDS}:CreateNightLog",
         "nightlog update": f"{COMMANDS}:UpdateNightLog",
         "nightlog delete": f"{COMMANDS}:DeleteNightLog",
-        "nightlogs": f"{COMMANDS}:ListNightLogAlias",
+        "nightlogs": "arcsecond_plugins.nightlogs.legacy:NightLogsOldForm",
+        "logs": "arcsecond_plugins.nightlogs.legacy:NightLogsOldForm",
     },
     resources={
         "nightlogs": ResourceSpec("nightlogs", name_field="date", singular="night log"),

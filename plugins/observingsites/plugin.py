@@ -10,7 +10,8 @@ PLUGIN = Plugin(
     commands={
         "observingsite list": f"{COMMANDS}:ListObservingSite",
         "observingsite show": f"{COMMANDS}:ShowObservingSite",
-        "observingsites": f"{COMMANDS}:ListObservingSiteAlias",
+        "observingsites": "arcsecond_plugins.observingsites.legacy:ObservingSitesOldForm",
+        "sites": "arcsecond_plugins.observingsites.legacy:ObservingSitesOldForm",
     },
     resources={"observingsites": ResourceSpec("observingsites", singular="observing site")},
 )

@@ -16,6 +16,7 @@ from arcsecond_core.errors import ArcsecondError, UsageError
 from . import serializers as s
 from .auth import ROLES
 from .db import Database
+from .passwords import hash_password
 from .rest import new_uuid, now
 from .workdir import private_dir
 
@@ -24,7 +25,8 @@ SUBDOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 RESERVED_SUBDOMAINS = {
     "auth", "web", "api", "admin", "static", "media", "profiles", "organisations",
     "observingsites", "telescopes", "datasets", "datafiles", "nightlogs", "observations",
-    "calibrations", "datapackages",
+    "calibrations", "datapackages", "objects", "exoplanets", "activities", "observingruns",
+    "instruments", "satellites",
 }
 DEMO = {
     "username": "demo",
@@ -55,15 +57,21 @@ def new_key() -> str:
     return secrets.token_hex(20)
 
 
-def add_user(db: Database, username: str, email: str = "") -> dict[str, Any]:
+def add_user(db: Database, username: str, email: str = "", password: str | None = None,
+             first_name: str = "", last_name: str = "") -> dict[str, Any]:
+    """A new user with fresh keys; a password, when given, is stored as a salted hash only."""
     if not USERNAME_RE.match(username):
         raise UsageError(f"Invalid username {username!r}: use letters, digits and @.+-_ only.")
+    if password is not None and not password:
+        raise UsageError("The password may not be empty.")
+    password_hash = hash_password(password) if password else None
     try:
         with db.write() as conn:
             conn.execute(
-                "INSERT INTO users (username, email, access_key, upload_key, created)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (username, email or "", new_key(), new_key(), now()),
+                "INSERT INTO users (username, email, access_key, upload_key, created,"
+                " first_name, last_name, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (username, email or "", new_key(), new_key(), now(), first_name or "",
+                 last_name or "", password_hash),
             )
     except sqlite3.IntegrityError:
         raise ArcsecondError(f"User {username!r} already exists.") from None
@@ -75,7 +83,8 @@ def user_keys(db: Database, username: str) -> dict[str, Any]:
     if row is None:
         raise ArcsecondError(f"No user named {username!r}.")
     return {"username": row["username"], "email": row["email"],
-            "access_key": row["access_key"], "upload_key": row["upload_key"]}
+            "access_key": row["access_key"], "upload_key": row["upload_key"],
+            "has_password": row["password_hash"] is not None}
 
 
 def _number(value: float, name: str, low: float, high: float) -> float:

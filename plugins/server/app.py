@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 from werkzeug.wrappers import Request, Response
 
+from . import views_password
 from .auth import authenticate, check_scope, portal_role, verify_key, verify_organisation
 from .db import Database
 from .html import BrowserViews
@@ -19,9 +20,12 @@ from .html_context import IDENTITY_ENVIRON
 from .resource import Resource
 from .rest import ApiError, Context, json_response, method_not_allowed, not_found
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
+from .views_activities import Activities, Instruments, ObservingRuns
 from .views_datafiles import DataFiles
 from .views_datasets import DataPackages, Datasets
 from .views_nightlogs import Frames, NightLogs
+from .views_objects import Exoplanets, Objects
+from .views_satellites import Satellites
 from .workdir import UploadArea
 
 BANNER = "Arcsecond-compatible server"
@@ -48,8 +52,9 @@ class PortalConverter(BaseConverter):
 class ArcsecondApp:
     """The Arcsecond REST API over a data directory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, registration_open: bool = False) -> None:
         self.data_dir = Path(data_dir)
+        self.registration_open = registration_open
         self.db = Database(self.data_dir)
         self.files_dir, self.tmp_dir = storage_dirs(self.data_dir)
         self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -59,6 +64,7 @@ class ArcsecondApp:
             Profiles(), Organisations(), ObservingSites(), Telescopes(), Datasets(),
             self.datafiles, NightLogs(), Frames("observations", "observation"),
             Frames("calibrations", "calibration"), DataPackages(),
+            Objects(), Exoplanets(), Activities(), ObservingRuns(), Instruments(), Satellites(),
         ]
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()
@@ -79,6 +85,7 @@ class ArcsecondApp:
                 Rule("/", endpoint="root"),
                 Rule("/auth/key/verify/", endpoint="verify"),
                 Rule("/auth/key/verify-organisation/", endpoint="verify_organisation"),
+                *(Rule(path, endpoint=name) for path, name in views_password.routes()),
                 Rule(f"/<any({every}):resource>/", endpoint="list"),
                 Rule(f"/<any({every}):resource>/<id>/", endpoint="detail"),
                 Rule("/datafiles/<id>/download/", endpoint="download"),
@@ -119,6 +126,9 @@ class ArcsecondApp:
                 raise method_not_allowed(request.method)
             handler = verify_key if endpoint == "verify" else verify_organisation
             return handler(request, self.db)
+        answered = views_password.answer(endpoint, args, request, self.db, self.registration_open)
+        if answered is not None:
+            return answered
         # A browser session, set by the HTML layer for its GET views only; else the key header.
         identity = request.environ.get(IDENTITY_ENVIRON) or authenticate(request, self.db)
         portal = args.get("portal")

@@ -26,6 +26,26 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
+ASK = object()
+
+
+def ask_password(stdin: Any, stderr: Any) -> str:
+    """A password typed twice without echo, or one line of standard input when it is a pipe."""
+    from arcsecond_core.errors import UsageError
+
+    if not (hasattr(stdin, "isatty") and stdin.isatty()):
+        password = stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != password:
+            raise UsageError("the two passwords differ")
+    if not password:
+        raise UsageError("the password may not be empty")
+    return password
+
+
 def _seconds(text: str) -> float:
     value = _number(text)
     if not 0 < value <= 86400:
@@ -94,6 +114,11 @@ class StartServer(_Quick, Command):
         )
         parser.add_argument("--access-log", action="store_true",
                             help="Log every request on standard error.")
+        parser.add_argument(
+            "--registration", choices=("auto", "open", "closed"), default="auto",
+            help="Whether 'auth/registration/' creates accounts: auto (the default) allows it "
+                 "only when the server listens on a loopback address.",
+        )
         parser.add_argument("--threads", type=positive_int, default=32, metavar="N",
                             help="Worker threads, the most requests served at once (default: 32).")
         parser.add_argument("--timeout", type=_seconds, default=30.0, metavar="S",
@@ -118,7 +143,8 @@ class StartServer(_Quick, Command):
                         head_timeout=min(parsed_args.timeout, 10.0),
                         shutdown_timeout=parsed_args.grace)
         return serve(parsed_args.host, parsed_args.port, data_dir, parsed_args.fault_rate,
-                     parsed_args.access_log, out=self.app.stdout, limits=limits)
+                     parsed_args.access_log, out=self.app.stdout, limits=limits,
+                     registration=parsed_args.registration)
 
 
 class AddUser(_AdminShowOne):
@@ -128,10 +154,22 @@ class AddUser(_AdminShowOne):
         parser = super().get_parser(prog_name)
         parser.add_argument("username", metavar="USERNAME")
         parser.add_argument("--email", default="", help="The user's e-mail address.")
+        parser.add_argument("--first-name", default="", help="The user's first name.")
+        parser.add_argument("--last-name", default="", help="The user's last name.")
+        parser.add_argument(
+            "--password", nargs="?", const=ASK, default=None, metavar="PASSWORD",
+            help="Let the user log in with a password too (asked without echo when no value is "
+                 "given; read from standard input when it is not a terminal). Only a salted hash "
+                 "is stored.",
+        )
         return parser
 
     def act(self, admin: Any, db: Any, args: argparse.Namespace) -> dict[str, Any]:
-        return admin.add_user(db, args.username, args.email)
+        password = args.password
+        if password is ASK:
+            password = ask_password(self.app.stdin, self.app.stderr)
+        return admin.add_user(db, args.username, args.email, password=password,
+                              first_name=args.first_name, last_name=args.last_name)
 
 
 class AddSite(_AdminShowOne):

@@ -122,6 +122,100 @@ CREATE TABLE IF NOT EXISTS datapackage_nightlogs (
 );
 """
 
+# Public and older resources (API.md): catalogues the admin imports, activities, observing runs,
+# instruments, satellites, and the password flow's hashes and tokens.
+LEGACY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS custom_objects (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    ra REAL NOT NULL,
+    dec REAL NOT NULL,
+    object_type TEXT,
+    magnitude REAL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS object_aliases (
+    alias_key TEXT PRIMARY KEY,
+    object_key TEXT NOT NULL REFERENCES custom_objects(key) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS exoplanets (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    star TEXT NOT NULL,
+    star_key TEXT NOT NULL,
+    ra REAL,
+    dec REAL,
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS exoplanets_star ON exoplanets (star_key, name);
+CREATE TABLE IF NOT EXISTS activities (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    author TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    organisation TEXT REFERENCES organisations(subdomain) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    content TEXT NOT NULL DEFAULT '',
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    instrument TEXT REFERENCES instruments(uuid) ON DELETE SET NULL,
+    target_name TEXT,
+    ra REAL,
+    dec REAL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS instruments (
+    uuid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    kind TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observingruns (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    start_date TEXT,
+    end_date TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS observingruns_owner ON observingruns (owner, created);
+CREATE TABLE IF NOT EXISTS observingrun_nightlogs (
+    run TEXT NOT NULL REFERENCES observingruns(uuid) ON DELETE CASCADE,
+    nightlog TEXT NOT NULL REFERENCES nightlogs(uuid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (run, nightlog)
+);
+CREATE TABLE IF NOT EXISTS satellites (
+    norad_number INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    line1 TEXT NOT NULL,
+    line2 TEXT NOT NULL,
+    epoch TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    created TEXT NOT NULL
+);
+"""
+# Columns added to the users table after its first release (added in place to older databases).
+USER_COLUMNS = {
+    "first_name": "TEXT NOT NULL DEFAULT ''",
+    "last_name": "TEXT NOT NULL DEFAULT ''",
+    "password_hash": "TEXT",
+}
+
+
+def add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring an older database's users table up to date."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(users)")}
+    for column, declaration in USER_COLUMNS.items():
+        if column not in present:
+            conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
+
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the pragmas every connection needs (WAL, foreign keys, busy timeout)."""
@@ -148,6 +242,8 @@ class Database:
         conn = connect(self.path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.executescript(SCHEMA)
+        conn.executescript(LEGACY_SCHEMA)
+        add_missing_columns(conn)
         conn.close()
 
     @property

@@ -3,6 +3,7 @@
 from arcsecond_core.plugin import Plugin
 
 COMMANDS = "arcsecond_plugins.server.commands"
+IMPORTS = "arcsecond_plugins.server.commands_imports"
 
 PLUGIN = Plugin(
     name="server",
@@ -14,6 +15,10 @@ PLUGIN = Plugin(
         "server addtelescope": f"{COMMANDS}:AddTelescope",
         "server addportal": f"{COMMANDS}:AddPortal",
         "server demo": f"{COMMANDS}:Demo",
+        "server addinstrument": f"{IMPORTS}:AddInstrument",
+        "server import objects": f"{IMPORTS}:ImportObjects",
+        "server import exoplanets": f"{IMPORTS}:ImportExoplanets",
+        "server import satellites": f"{IMPORTS}:ImportSatellites",
     },
     extra="server",
     requires=("werkzeug", "jinja2", "cheroot"),

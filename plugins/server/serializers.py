@@ -44,7 +44,10 @@ def _list(value: str | None) -> list[Any]:
 def profile(db_row: sqlite3.Row, memberships: list[sqlite3.Row]) -> dict[str, Any]:
     return {
         "username": db_row["username"],
+        "first_name": db_row["first_name"],
+        "last_name": db_row["last_name"],
         "email": db_row["email"],
+        "membership_date": db_row["created"],
         "memberships": [
             {
                 "role": m["role"],

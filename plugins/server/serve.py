@@ -84,7 +84,7 @@ NO_TLS_WARNING = ("warning: listening on {host}, a non-loopback address, without
 
 def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
           access_log: bool = False, out: TextIO | None = None,
-          limits: Limits | None = None) -> int:
+          limits: Limits | None = None, registration: str = "auto") -> int:
     """Serve in the foreground until SIGINT or SIGTERM; 0 after a clean stop."""
     from .app import ArcsecondApp
     from .engine import AccessLog, Engine
@@ -98,7 +98,8 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
     chosen = choose_host(host)
     try:
         private_dir(data_dir)
-        arcsecond = ArcsecondApp(data_dir)
+        arcsecond = ArcsecondApp(data_dir, registration_open=registration == "open" or (
+            registration == "auto" and is_loopback(chosen)))
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"cannot use data directory {data_dir}: {error}") from None
     app: Any = arcsecond

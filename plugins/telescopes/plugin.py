@@ -10,7 +10,7 @@ PLUGIN = Plugin(
     commands={
         "telescope list": f"{COMMANDS}:ListTelescope",
         "telescope show": f"{COMMANDS}:ShowTelescope",
-        "telescopes": f"{COMMANDS}:ListTelescopeAlias",
+        "telescopes": "arcsecond_plugins.telescopes.legacy:TelescopesOldForm",
     },
     resources={"telescopes": ResourceSpec("telescopes", singular="telescope")},
 )

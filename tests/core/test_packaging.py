@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OWN = {"arcsecond_core", "arcsecond_plugins", "tests", "benchmarks", "arcsecond_plugin_example"}
+OWN = {"arcsecond_core", "arcsecond_plugins", "tests", "benchmarks", "arcsecond_plugin_example", "arcsecond"}
 
 
 def imported_modules(*folders: str) -> dict[str, set[str]]:

@@ -17,7 +17,7 @@ from .conftest import Api, fits_bytes, new_user
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SCRIPT = "<script>alert(1)</script>"
 ODD_FILE = '<img src=x onerror="alert(2)">.txt'
-DATES = {"created", "modified", "date_obs"}
+DATES = {"created", "modified", "date_obs", "membership_date", "creation_date"}
 
 
 class World:

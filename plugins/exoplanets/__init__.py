@@ -1,0 +1,1 @@
+"""Exoplanets: ``exoplanet list [--star NAME]`` and ``exoplanet show NAME``."""

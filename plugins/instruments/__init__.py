@@ -1,0 +1,1 @@
+"""Instruments: list and show."""

@@ -1,0 +1,1 @@
+"""Objects (stars, galaxies, nebulae, planets...) looked up by name: ``object show``."""

@@ -1,0 +1,1 @@
+"""Observing runs, linking night logs: list, show, create, update, delete."""

@@ -1,0 +1,1 @@
+"""Offline catalogues behind ``objects/<name>/``: names normalised, every source tried in turn."""
