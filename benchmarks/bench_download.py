@@ -27,7 +27,8 @@ from pathlib import Path
 import requests
 
 from arcsecond_core.testing import arcsecond_script, start_server
-from benchmarks.bench_upload import Setup, fits_file, setup, timed
+from benchmarks import bench_upload
+from benchmarks.bench_upload import Setup, setup, timed
 from benchmarks.results import write_section
 
 WORK = Path(__file__).resolve().parent / ".work" / "download"
@@ -40,16 +41,7 @@ RSS_LIMIT_MB = 150
 
 
 def folder(kind: str, count: int, size: int) -> Path:
-    root = DATA / f"{kind}-{count}x{size}"
-    marker = root / ".complete"
-    if marker.exists():
-        return root
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    for i in range(count):
-        fits_file(root / f"{kind}{i:04d}.fits", size, i)
-    marker.write_text(f"{count} x {size}\n")
-    return root
+    return bench_upload.folder(kind, count, size, DATA / f"{kind}-{count}x{size}")
 
 
 def scratch() -> Path:

@@ -63,10 +63,11 @@ def fits_file(path: Path, size: int, seed: int) -> None:
             left -= len(piece)
 
 
-def folder(kind: str, count: int, size: int) -> Path:
+def folder(kind: str, count: int, size: int, root: Path | None = None) -> Path:
+    """``count`` FITS files of ``size`` bytes in ``root`` (default: ``DATA/kind``), made once."""
     # Not under benchmarks/.work: the public client skips every file whose absolute path has a
     # part starting with a dot.
-    root = DATA / kind
+    root = root or DATA / kind
     marker = root / ".complete"
     if marker.exists():
         return root
