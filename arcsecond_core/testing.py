@@ -16,6 +16,7 @@ library and pytest, so it loads in every project that installs the package.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -108,12 +109,20 @@ class ArcsecondServer:
         """Stop the server with ``sig`` and return its exit code (killed after ``timeout``)."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # killed: its exit code says so
+                finish(self.process, timeout)
         return int(self.process.returncode)
+
+
+def finish(process: subprocess.Popen, timeout: float) -> tuple[Any, Any]:
+    """``process.communicate()`` within ``timeout`` seconds; a process still running then is
+    killed (and reaped) before TimeoutExpired goes on, so a hung test leaves no process behind."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
 
 
 def _wait_ready(process: subprocess.Popen, log_dir: Path, timeout: float) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from arcsecond_core.testing import ArcsecondServer, arcsecond_script, start_server
+from arcsecond_core.testing import ArcsecondServer, arcsecond_script, finish, start_server
 
 from .conftest import new_user, partial_files, stored_files
 
@@ -176,7 +176,8 @@ def test_stop_lets_an_upload_in_flight_finish(tmp_path):
         sock.sendall(body[len(body) // 2:])
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
-    assert running.process.wait(30) == 0
+    finish(running.process, 30)
+    assert running.process.returncode == 0
     assert "Arcsecond server stopped." in running.stdout()
     assert len(stored_files(running)) == 1 and partial_files(running) == []
     assert "Traceback" not in running.stderr()
@@ -195,7 +196,8 @@ def test_stop_is_bounded_when_a_client_stalls_mid_body(tmp_path):
         assert partial_files(running), "the upload did not start"
         started = time.monotonic()
         running.process.send_signal(signal.SIGTERM)
-        assert running.process.wait(20) == 0
+        finish(running.process, 20)
+        assert running.process.returncode == 0
         assert time.monotonic() - started < 10
     assert partial_files(running) == [] and stored_files(running) == []
     assert "Traceback" not in running.stderr()
@@ -263,7 +265,8 @@ def test_non_loopback_address_warns_once_about_tls(tmp_path):
             time.sleep(0.05)
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
+        finish(process, 30)
+    assert process.returncode == 0
     warnings = [line for line in err.read_text().splitlines() if "TLS" in line]
     assert len(warnings) == 1 and "0.0.0.0" in warnings[0]
 

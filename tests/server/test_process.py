@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from arcsecond_core.testing import arcsecond_script, start_server
+from arcsecond_core.testing import arcsecond_script, finish, start_server
 
 from .conftest import Api, fits_bytes, new_user, partial_files, stored_files
 
@@ -184,7 +184,8 @@ def test_explicit_non_loopback_host_is_accepted(tmp_path):
         assert "listening on http://0.0.0.0:" in line
     finally:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(15) == 0
+        finish(proc, 15)
+        assert proc.returncode == 0
 
 
 def test_port_in_use_is_one_line_error(server, tmp_path):

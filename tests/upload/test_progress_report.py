@@ -14,6 +14,8 @@ from arcsecond_plugins.upload.progress import LogProgress, describe, human_bytes
 from arcsecond_plugins.upload.report import Report, report_rows
 from arcsecond_plugins.upload.transfer import FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
 
+from arcsecond_core.testing import finish
+
 BAR_SCRIPT = """
 import sys
 from arcsecond_plugins.upload.progress import make_progress
@@ -35,7 +37,7 @@ def test_a_terminal_gets_a_bar_and_a_line_per_file() -> None:
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     proc = subprocess.Popen([sys.executable, "-c", BAR_SCRIPT], stdin=child, stdout=child,
                             stderr=child)
-    proc.wait(30)
+    finish(proc, 30)
     os.close(child)
     out = b""
     while True:

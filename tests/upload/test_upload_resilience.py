@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from arcsecond_core.testing import arcsecond_script, start_server
+from arcsecond_core.testing import arcsecond_script, finish, start_server
 from arcsecond_core.testing_client import make_client
 
 from .conftest import checksums, local_checksums, server_files
@@ -55,7 +55,7 @@ def test_killed_half_way_then_resumed_sends_each_file_once(
     proc = popen(arcsecond_client, "upload", str(root), "-d", name, "--yes", "--jobs", "2")
     wait_for_lines(proc, "uploaded frame", 10)
     proc.send_signal(sig)
-    out, err = proc.communicate(timeout=60)
+    out, err = finish(proc, 60)
     if sig in (signal.SIGINT, signal.SIGTERM):
         assert proc.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig]
         # Said once: the report's headline (on standard output after the table).
@@ -135,7 +135,7 @@ def test_watch_uploads_new_files_and_survives_the_server_going_away(tmp_path: Pa
         wait_for_lines(proc, "uploaded third.fits", 1)
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = finish(proc, 60)
         server.stop()
     assert proc.returncode == 0, err + out
     rows = {row["path"]: row["status"] for row in json.loads(out)}
