@@ -131,6 +131,13 @@ class ArcsecondSession:
         http.mount("https://", adapter)
         http.headers["User-Agent"] = USER_AGENT
         http.headers["Accept"] = "application/json"
+        # requests reads the proxy and CA settings of the environment at every request (a scan
+        # of os.environ, a good part of a small download's cost); this session talks to one
+        # server, so they are read once, here.
+        http.trust_env = False
+        http.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+        http.verify = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                       or True)
         return http
 
     @property

@@ -168,6 +168,9 @@ class ArcsecondApp(App):
         install_masking(console)
         console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)
+        # Records below every handler's level are not even made (a debug line per request
+        # costs as much as the request's own bookkeeping).
+        root.setLevel(min(handler.level or logging.DEBUG for handler in root.handlers))
         # Libraries stay quiet unless asked with -vvv; our own loggers follow the verbosity.
         library_level = logging.DEBUG if self.options.verbose_level > 2 else logging.ERROR
         for name in ("urllib3", "stevedore", "cliff"):

@@ -11,6 +11,7 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import FileWrapper
 
 from . import views_password
 from .auth import authenticate, check_scope, portal_role, verify_key, verify_organisation
@@ -30,6 +31,14 @@ from .workdir import UploadArea
 
 BANNER = "Arcsecond-compatible server"
 RESERVED = {"auth", "web", "api", "admin", "static", "media"}
+#: The blocks a data file is sent in. Werkzeug asks for 8 KiB, a turn of a Python loop per 8 KiB:
+#: at 200 MB that loop, not the network, bounds the rate.
+SEND_BLOCK = 1024 * 1024
+
+
+def file_wrapper(file: Any, buffer_size: int = 8192) -> FileWrapper:
+    """``wsgi.file_wrapper`` for engines without one: a file sent in blocks of SEND_BLOCK."""
+    return FileWrapper(file, max(buffer_size, SEND_BLOCK))
 
 
 def storage_dirs(data_dir: Path) -> tuple[Path, Path]:
@@ -97,6 +106,7 @@ class ArcsecondApp:
         )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        environ.setdefault("wsgi.file_wrapper", file_wrapper)
         request = Request(environ)
         try:
             response = self.browser.respond(request)

@@ -127,3 +127,30 @@ def test_error_from_response_reads_non_field_errors() -> None:
     response._content = b'{"non_field_errors": ["Name already used."]}'
     response.url = "http://x/datasets/"
     assert str(error_from_response(response)).startswith("Name already used.")
+
+
+def test_the_environment_s_proxy_is_read_once_and_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with scripted_server(lambda _r: Answer(200, {"ok": True})) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        session = ArcsecondSession("http://arcsecond.invalid", key="secretkey123")
+        monkeypatch.delenv("HTTP_PROXY")  # read when the session was made, not per request
+        session.get("datasets")
+    (seen,) = proxy.seen
+    assert seen.path == "http://arcsecond.invalid/datasets/"  # the absolute form: via the proxy
+    assert seen.headers[AUTH_HEADER] == "Key secretkey123"
+
+
+def test_no_proxy_and_the_ca_bundle_of_the_environment_are_honoured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "arcsecond.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    bypassed = ArcsecondSession("https://api.arcsecond.example")
+    proxied = ArcsecondSession("https://api.other.example")
+    assert bypassed.http.proxies == {}
+    assert proxied.http.proxies.get("https") == "http://proxy.invalid:3128"
+    assert bypassed.http.verify == str(bundle) == proxied.http.verify

@@ -55,3 +55,20 @@ def test_an_unsatisfiable_range_is_a_416_with_the_length(
     assert answer.status_code == 416
     assert answer.headers["Content-Range"] == "bytes */100000"
     assert answer.json() == {"detail": "Requested range not satisfiable."}
+
+
+def test_a_range_across_the_server_s_send_blocks(arcsecond_client: Any, tmp_path: Path) -> None:
+    """Files go out in 1 MiB blocks: a range that starts in one and ends in the next is exact."""
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    path = tmp_path / "big.dat"
+    path.write_bytes(data)
+    with arcsecond_client.api() as api:
+        dataset = api.datasets.create(name="blocks")
+        record = api.datafiles.upload(path, dataset["uuid"])
+    url = f"{arcsecond_client.url}/datafiles/{record['id']}/download/"
+    headers = {"X-Arcsecond-API-Authorization": f"Key {arcsecond_client.access_key}"}
+    whole = requests.get(url, headers=headers, timeout=30)
+    assert whole.content == data
+    start, end = 1024 * 1024 - 5, 2 * 1024 * 1024 + 4
+    part = requests.get(url, headers={**headers, "Range": f"bytes={start}-{end}"}, timeout=30)
+    assert part.status_code == 206 and part.content == data[start:end + 1]
