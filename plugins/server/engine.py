@@ -98,6 +98,13 @@ class HeadDeadlines:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
+#: cheroot's 5xx answers to requests this server cannot take, and the 400s given instead.
+CLIENT_FAULTS = {
+    "505": "Only HTTP/1.x is spoken here.",
+    "501": "Only the chunked transfer coding is accepted.",
+}
+
+
 class _Unfolded:
     """A request head's lines, refusing obsolete line folding (RFC 9112, 5.2: reject it)."""
 
@@ -122,6 +129,15 @@ class _Request(http.HTTPRequest):
     """A request whose head must arrive before the server's head deadline."""
 
     header_reader = _HeaderReader()
+
+    def simple_response(self, status: Any, msg: Any = "") -> None:
+        """cheroot's early answers, with the two it makes 5xx for what a client sent (a major
+        HTTP version other than 1, a transfer coding other than chunked) made 400s: RFC 9110
+        allows either, and a 5xx would tell a monitor that the server failed."""
+        code = str(status)[:3]
+        if code in CLIENT_FAULTS:
+            status, msg = "400 Bad Request", CLIENT_FAULTS[code]
+        super().simple_response(status, msg)
 
     def parse_request(self) -> None:
         deadlines: HeadDeadlines = self.server.head_deadlines
