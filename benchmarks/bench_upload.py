@@ -21,6 +21,7 @@ Every run is checked: the dataset must hold every file afterwards. Peak RSS come
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -214,6 +215,16 @@ def setup(server: ArcsecondServer) -> Setup:
     return plain.via(server.url, WORK / "config")
 
 
+#: The rate each client reports for its transfer, for the one-file case (MB/s).
+RATES: dict[str, list[float]] = {}
+_OUR_RATE = re.compile(r"uploaded .* \(.*?, ([\d.]+) ([kMGT]?B)/s")
+_UNIT = {"B": 1e-6, "kB": 1e-3, "KB": 1e-3, "MB": 1.0, "GB": 1e3, "TB": 1e6}
+
+
+def last_output() -> str:
+    return (WORK / "last-run.log").read_text(errors="replace")
+
+
 def curl_config(s: Setup, dataset: str, paths: list[Path], target: Path) -> Path:
     lines = []
     for index, path in enumerate(paths):
@@ -226,6 +237,7 @@ def curl_config(s: Setup, dataset: str, paths: list[Path], target: Path) -> Path
             'form = "is_raw=True"',
             f'form = "file=@{path}"',
             'output = "/dev/null"',
+            'write-out = "speed_upload %{speed_upload}\\n"',
             "fail",
             "silent",
             "show-error",
@@ -241,6 +253,9 @@ def run_curl(s: Setup, paths: list[Path], parallel: bool) -> tuple[float, float]
     if parallel:
         argv[1:1] = ["--parallel", "--parallel-max", "4"]
     result = timed(argv)
+    if len(paths) == 1:
+        speeds = re.findall(r"speed_upload ([\d.]+)", last_output())
+        RATES.setdefault("curl x4" if parallel else "curl", []).append(float(speeds[0]) / 1e6)
     s.check_and_delete(dataset, len(paths))
     return result
 
@@ -275,6 +290,10 @@ def run_ours(s: Setup, root: Path, count: int, jobs: int | None = 4) -> tuple[fl
     result = timed([arcsecond_script(), "upload", str(root), "-d", name, "-t", s.telescope,
                     "--yes", *(["--jobs", str(jobs)] if jobs else [])], env=s.env())
     CONNECTIONS[root.name] = max(CONNECTIONS.get(root.name, 0), s.connections_since(offset))
+    if count == 1:
+        rate = _OUR_RATE.search(last_output())
+        if rate:
+            RATES.setdefault("ours", []).append(float(rate.group(1)) * _UNIT[rate.group(2)])
     s.check_and_delete(s.dataset_by_name(name), count)
     return result
 
@@ -403,11 +422,16 @@ def render(results: dict[str, dict[str, tuple[float, float]]], public_problem: s
             + f"{rss:.0f} MB |"
         )
         target = TARGETS[kind]
-        what = ("rate" if kind == "one" else "time")
-        shown = (f"{floor / ours:.2f}x curl's rate (target >= 0.9x)" if kind == "one" else
-                 f"{ours / floor:.2f}x curl's time (target <= {target:g}x)")
-        verdicts.append(f"{label}: {shown}: {'met' if ours / floor <= target else 'NOT met'}; "
-                        f"the Python floor alone is {python / floor:.2f}x curl's {what}")
+        verdicts.append(f"{label}: {ours / floor:.2f}x curl's time, start-up included (target "
+                        f"<= {target:.2f}x): {'met' if ours / floor <= target else 'NOT met'}; "
+                        f"the Python floor alone is {python / floor:.2f}x")
+        if kind == "one" and RATES.get("ours") and RATES.get("curl"):
+            ours_rate = statistics.median(RATES["ours"])
+            best = max(statistics.median(v) for k, v in RATES.items() if k != "ours")
+            verdicts.append(f"{label}: the transfer's own rate, as each client reports it: ours "
+                            f"{ours_rate:.0f} MB/s, curl's best {best:.0f} MB/s: "
+                            f"{ours_rate / best:.2f}x (target >= 0.9x): "
+                            f"{'met' if ours_rate / best >= 0.9 else 'NOT met'}")
         if kind == "small" and public:
             verdicts.append(f"{label}: {public[0] / ours:.1f}x faster than the public client "
                             f"(target >= {PUBLIC_TARGET:g}x): "

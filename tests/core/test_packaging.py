@@ -19,8 +19,9 @@ def imported_modules(*folders: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
-            if "build" in path.parts or "fixtures" in path.parts:
-                continue
+            inside = path.relative_to(ROOT).parts
+            if "build" in inside or "fixtures" in inside or any(p.startswith(".") for p in inside):
+                continue  # hidden: work files and virtual environments of the benchmarks
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
