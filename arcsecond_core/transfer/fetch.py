@@ -5,7 +5,9 @@ memory stays constant. An attempt that breaks off (a dropped link, Ctrl-C, a kil
 leaves the partial file; the next attempt asks only for the rest (``Range: bytes=N-``). A server
 that ignores the range (200) gets the whole file again. When every byte is there, the size and the
 sha256 are checked against the server's; the file is then fsynced and renamed into place, and the
-folder fsynced. A checksum that does not match leaves no file.
+folder fsynced (by the caller once for many files, with ``sync_folder=False``: a rename lost in a
+crash leaves the complete partial file, which the next attempt checks and renames without
+fetching a byte). A checksum that does not match leaves no file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,7 @@ def fetch_once(
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
     overwrite: bool = True,
+    sync_folder: bool = True,
 ) -> Fetched:
     """One attempt at data file ``remote`` into ``target``, resuming a partial file if there is
     one. Raises FetchCancelled, ChecksumMismatch, or the ``errors`` family (ConnectionFailed when
@@ -135,7 +138,8 @@ def fetch_once(
     if not overwrite and (target.exists() or target.is_symlink()):
         raise errors.ArcsecondError(f"conflict: {target} appeared meanwhile and was left alone")
     os.replace(part, target)
-    _sync_folder(target.parent)
+    if sync_folder:
+        sync_folders([target.parent])
     return Fetched(target, received, offset, checksum)
 
 
@@ -245,10 +249,12 @@ def _sync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+def sync_folders(folders: Iterable[Path]) -> None:
+    """fsync each folder, so that the renames made in it last (where the system allows)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            descriptor = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)

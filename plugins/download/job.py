@@ -11,7 +11,7 @@ from typing import Any
 from arcsecond_core import errors
 from arcsecond_core.retrying import Backoff
 from arcsecond_core.transfer.engine import run_all
-from arcsecond_core.transfer.fetch import ChecksumMismatch, FetchCancelled, fetch_once
+from arcsecond_core.transfer.fetch import ChecksumMismatch, FetchCancelled, fetch_once, sync_folders
 from arcsecond_core.transfer.outcome import (
     CANCELLED,
     DOWNLOADED,
@@ -91,9 +91,13 @@ def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = 
     report = Report(place=f"from {plan.source.label} into {plan.folder}")
     report.add(initial_outcomes(plan))
     fetcher = Fetcher(api, progress, cancel)
-    report.add(run_all(plan.to_fetch, fetcher.attempt, jobs=options.jobs,
-                       policy=Backoff(attempts=options.retries), progress=progress,
-                       cancel=cancel))
+    try:
+        report.add(run_all(plan.to_fetch, fetcher.attempt, jobs=options.jobs,
+                           policy=Backoff(attempts=options.retries), progress=progress,
+                           cancel=cancel))
+    finally:
+        # The renames of every file, made durable once per folder rather than once per file.
+        sync_folders({item.path.parent for item in plan.to_fetch})
     report.interrupted = cancel.is_set()
     return report
 
@@ -120,7 +124,8 @@ class Fetcher:
         try:
             fetched = fetch_once(self.api.session, datafiles.download_path(file_id), item.path,
                                  item.remote, portal=datafiles.portal_scoped, progress=advance,
-                                 cancel=self.cancel, overwrite=item.action == REPLACE)
+                                 cancel=self.cancel, overwrite=item.action == REPLACE,
+                                 sync_folder=False)
         except FetchCancelled:
             return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number)
         except ChecksumMismatch as exc:

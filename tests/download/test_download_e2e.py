@@ -66,6 +66,27 @@ def test_a_dataset_comes_back_byte_for_byte_and_a_rerun_fetches_nothing(
     assert on_disk(tmp_path / "M31") == sent
 
 
+def test_a_rename_lost_in_a_crash_is_finished_without_fetching_again(
+    arcsecond_client: Any, observatory: dict[str, Any], tmp_path: Path
+) -> None:
+    """Folders are fsynced once per run, not per file: a crash may lose renames, leaving the
+    complete partial files, which the next run checks and renames."""
+    sent = observatory["sent"]["M31"]
+    target = tmp_path / "M31"
+    assert download(arcsecond_client, "M31", str(target)).returncode == 0
+    with arcsecond_client.api() as api:
+        ids = {f["file_name"]: f["id"]
+               for f in api.datafiles.list(dataset=observatory["datasets"]["M31"])}
+    for name in ("M31-0.fits", "flat.fits"):  # as if their renames never reached the disk
+        (target / name).rename(target / f".{name}.{ids[name]}.part")
+    again = download(arcsecond_client, "M31", str(target))
+    assert again.returncode == 0, again.stderr
+    rows = by_path(again)
+    assert {name: (rows[name]["status"], rows[name]["bytes"]) for name in ("M31-0.fits",
+            "flat.fits")} == {"M31-0.fits": ("downloaded", 0), "flat.fits": ("downloaded", 0)}
+    assert on_disk(target) == sent and partial_files(target) == []
+
+
 def test_a_night_log_gets_one_folder_per_dataset(
     arcsecond_client: Any, observatory: dict[str, Any], tmp_path: Path
 ) -> None:
