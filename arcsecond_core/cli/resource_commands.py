@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -27,7 +26,6 @@ from cliff.show import ShowOne
 from arcsecond_core.cli.base import (
     ArcsecondCommand,
     ColumnChoice,
-    add_yes_option,
     display_value,
     open_in_browser,
     positive_int,
@@ -35,7 +33,7 @@ from arcsecond_core.cli.base import (
 )
 from arcsecond_core.cli.columns import NameColumn, NameLookup, SizeColumn, TimeColumn
 from arcsecond_core.cli.fit import fit, table_width
-from arcsecond_core.errors import ArcsecondError, NotFound, UsageError
+from arcsecond_core.errors import NotFound, UsageError
 
 MACHINE_FORMATS = frozenset({"json", "yaml"})
 #: The most objects the API returns in one page (``page_size``).
@@ -50,7 +48,6 @@ TIME_FIELDS = frozenset({"created", "modified"})
 LINKED_FIELDS = {"telescope": "telescopes", "observing_site": "observingsites"}
 #: Free-text fields that may wrap on a narrow terminal (identifiers and dates never do).
 TEXT_FIELDS = ("name", "description", "file_name", "telescope", "observing_site", "role")
-LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -345,78 +342,6 @@ class ResourceUpdate(TargetArgument, ResourceShowOne):
             ) from exc
 
 
-class ResourceDelete(TargetArgument, ResourceCommand):
-    """Delete objects, by name or identifier.
-
-    Every delete asks on a terminal and refuses without one unless given ``-y/--yes``. With
-    several targets, a failure does not stop the others: each is reported, and the command
-    ends with "N of M failed" and exit code 1.
-    """
-
-    web_option = False
-    #: What else is lost, formatted with the object's fields, e.g. "and its {data_files_count} files".
-    consequence: ClassVar[str] = ""
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        self.add_target(parser, many=True)
-        add_yes_option(parser)
-        return parser
-
-    def describe(self, client: Any, record: dict[str, Any]) -> str:
-        object_id = record.get(client.id_field)
-        label = record.get(client.name_field) if client.name_field else None
-        if label is not None and str(label) != str(object_id):
-            return f"{client.singular} {str(label)!r} ({object_id})"
-        return f"{client.singular} {object_id}"
-
-    def take_action(self, parsed_args: argparse.Namespace) -> int:
-        client = self.client(parsed_args)
-        targets = list(dict.fromkeys(parsed_args.targets))
-        errors: list[ArcsecondError] = []
-        records: dict[str, dict[str, Any]] = {}
-        # Every target is looked up before anything is deleted, so a typo shows up first.
-        for target in targets:
-            try:
-                record = client.find(target)
-            except ArcsecondError as exc:
-                self._failed(exc, errors, alone=len(targets) == 1)
-                continue
-            records.setdefault(str(record[client.id_field]), record)
-        declined = 0
-        for record in records.values():
-            described = self.describe(client, record)
-            consequence = self.consequence.format_map(_Blank(record)) if self.consequence else ""
-            question = f"Delete {described}{' ' + consequence if consequence else ''}?"
-            if not self.confirm(question, parsed_args.yes):
-                self.app.stderr.write(f"{described} not deleted\n")
-                declined += 1
-                continue
-            try:
-                client.delete(record[client.id_field])
-            except ArcsecondError as exc:
-                self._failed(exc, errors, alone=len(targets) == 1)
-                continue
-            self.app.stdout.write(f"deleted {described}\n")
-        if errors:
-            raise ArcsecondError(f"{len(errors)} of {len(targets)} failed to delete")
-        return 1 if declined else 0
-
-    def _failed(self, exc: ArcsecondError, errors: list[ArcsecondError], *, alone: bool) -> None:
-        """Raise the error of a single target; report one of several and go on."""
-        if alone or isinstance(exc, UsageError):
-            raise exc
-        LOG.error(str(exc))
-        errors.append(exc)
-
-
-class _Blank(dict):
-    """Format fields from a record; a field the record lacks reads ``?``."""
-
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
 def all_columns(first: dict[str, Any] | None, preferred: Iterable[str]) -> tuple[str, ...]:
     """Every field of the first object (API order), plus the preferred columns it lacks."""
     columns = list(first.keys()) if first else []
@@ -436,3 +361,11 @@ def to_row(
         row.append(make(value) if make is not None and value is not None else display_value(value))
     return tuple(row)
 
+
+def __getattr__(name: str) -> Any:
+    """``ResourceDelete`` lives in ``resource_delete``; plugins import it from here too."""
+    if name == "ResourceDelete":
+        from arcsecond_core.cli.resource_delete import ResourceDelete
+
+        return ResourceDelete
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
