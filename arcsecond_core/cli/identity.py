@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from typing import Any
+from typing import Any, NoReturn
 
 from cliff.columns import FormattableColumn
 from cliff.show import ShowOne
@@ -62,12 +62,7 @@ class Login(ArcsecondCommand):
         try:
             api.verify_key(username, key)
         except errors.HTTPError as exc:
-            if exc.status_code >= 500:
-                raise
-            raise errors.ArcsecondError(
-                f"login failed on {profile.name} ({profile.api_server}): "
-                f"{_detail(exc).rstrip('.')} (nothing was saved)"
-            ) from exc
+            refuse("login failed on", profile, exc, " (nothing was saved)")
         finally:
             api.close()
         config.save_key(profile.name, username, parsed_args.key_type, key)
@@ -87,12 +82,7 @@ class Login(ArcsecondCommand):
         try:
             saved = login_with_password(username, password, server=profile.name, config=config)
         except errors.HTTPError as exc:
-            if exc.status_code >= 500:
-                raise
-            raise errors.ArcsecondError(
-                f"login failed on {profile.name} ({profile.api_server}): "
-                f"{reason(exc).rstrip('.')} (nothing was saved)"
-            ) from exc
+            refuse("login failed on", profile, exc, " (nothing was saved)")
         self.app.stdout.write(
             f"logged in as {username} on {profile.name} ({profile.api_server}) "
             f"with the access key {mask(saved.access_key)} "
@@ -191,8 +181,11 @@ def reason(exc: errors.HTTPError) -> str:
     return str(exc)
 
 
-def _detail(exc: errors.HTTPError) -> str:
-    payload = exc.payload
-    if isinstance(payload, dict) and payload.get("detail"):
-        return str(payload["detail"])
-    return str(exc)
+def refuse(what: str, profile: Any, exc: errors.HTTPError, after: str = "") -> NoReturn:
+    """Raise one line for a login or a registration the server refused (``what`` the server's
+    ``name (URL)``: the reason``after``); a server error (5xx) is raised as it is."""
+    if exc.status_code >= 500:
+        raise exc
+    raise errors.ArcsecondError(
+        f"{what} {profile.name} ({profile.api_server}): {reason(exc).rstrip('.')}{after}"
+    ) from exc

@@ -7,7 +7,7 @@ import getpass
 
 from arcsecond_core import errors
 from arcsecond_core.cli.base import ArcsecondCommand
-from arcsecond_core.cli.identity import reason
+from arcsecond_core.cli.identity import refuse
 from arcsecond_core.config import Config
 from arcsecond_core.masking import mask
 
@@ -46,12 +46,7 @@ class Register(ArcsecondCommand):
             saved = register(Registration(username, email, password, again),
                              server=profile.name, config=config)
         except errors.HTTPError as exc:
-            if exc.status_code >= 500:
-                raise
-            raise errors.ArcsecondError(
-                f"registration refused by {profile.name} ({profile.api_server}): "
-                f"{reason(exc).rstrip('.')}"
-            ) from exc
+            refuse("registration refused by", profile, exc)
         self.app.stdout.write(
             f"registered and logged in as {username} on {profile.name} ({profile.api_server}) "
             f"with the access key {mask(saved.access_key)}\n"
