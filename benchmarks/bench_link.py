@@ -13,18 +13,17 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from arcsecond_core.testing import start_server
 from benchmarks.bench_upload import (
     CONNECTIONS,
-    LARGE,
     PUBLIC_VERSION,
     SMALL,
     WORK,
     files_of,
     folder,
     install_public,
+    linked_large,
     run_curl,
     run_ours,
     run_public,
@@ -37,18 +36,6 @@ from benchmarks.results import write_section
 RTT = 0.05
 MBIT = 100.0
 TARGETS = {"small": 1.5, "large": 1.05}
-
-
-def two_large() -> Path:
-    """A folder with hard links to two of the large files (no second copy on disk)."""
-    root = folder(*LARGE)
-    pair = root.parent / "large-pair"
-    if not pair.is_dir() or len(files_of(pair)) != 2:
-        shutil.rmtree(pair, ignore_errors=True)
-        pair.mkdir()
-        for path in files_of(root)[:2]:
-            os.link(path, pair / path.name)
-    return pair
 
 
 def main() -> None:
@@ -64,7 +51,7 @@ def main() -> None:
         CONNECTIONS.clear()
         with Link("127.0.0.1", int(server.url.rsplit(":", 1)[1]), RTT, MBIT) as link:
             s = plain.via(link.url, WORK / "config-link")
-            for kind, root in (("small", folder(*SMALL)), ("large", two_large())):
+            for kind, root in (("small", folder(*SMALL)), ("large", linked_large(2, "large-pair"))):
                 paths = files_of(root)
                 count = len(paths)
                 floors[kind] = link.floor(sum(p.stat().st_size for p in paths))

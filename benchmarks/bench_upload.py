@@ -268,16 +268,16 @@ def run_floor(s: Setup, paths: list[Path]) -> tuple[float, float]:
     return result
 
 
-def one_large() -> Path:
-    """A folder with a hard link to one of the large files (no second copy on disk)."""
+def linked_large(count: int, name: str) -> Path:
+    """A folder ``name`` with hard links to the first ``count`` large files (no second copy)."""
     root = folder(*LARGE)
-    one = root.parent / "one"
-    if not one.is_dir() or len(files_of(one)) != 1:
-        shutil.rmtree(one, ignore_errors=True)
-        one.mkdir()
-        first = files_of(root)[0]
-        os.link(first, one / first.name)
-    return one
+    linked = root.parent / name
+    if not linked.is_dir() or len(files_of(linked)) != count:
+        shutil.rmtree(linked, ignore_errors=True)
+        linked.mkdir()
+        for path in files_of(root)[:count]:
+            os.link(path, linked / path.name)
+    return linked
 
 
 CONNECTIONS: dict[str, int] = {}  # the most TCP connections one run of ours used, per folder
@@ -354,7 +354,7 @@ def main() -> None:
     try:
         s = setup(server)
         for kind, count, size in (SMALL, LARGE, ONE):
-            root = one_large() if kind == "one" else folder(kind, count, size)
+            root = linked_large(1, "one") if kind == "one" else folder(kind, count, size)
             paths = files_of(root)
             clients: dict[str, Callable[[], tuple[float, float]]] = {
                 "curl": lambda p=paths: run_curl(s, p, False),
