@@ -12,7 +12,7 @@ import pytest
 
 from arcsecond_core.testing import ArcsecondServer
 
-from .conftest import new_user, stored_files
+from .conftest import new_user, partial_files, stored_files
 
 pytestmark = pytest.mark.e2e
 
@@ -180,3 +180,36 @@ def test_organisations_lists_only_the_callers_portals(server):
     answer = other.get(f"organisations/p{member['username'][:8]}/")
     assert answer.status_code == 200
     assert set(answer.json()) == {"subdomain", "name"}
+
+
+def multipart_body(boundary: str, parts: list[tuple[str, str]], tail: str = "--\r\n") -> bytes:
+    """``parts`` are (Content-Disposition parameters, content); ``tail`` ends the body."""
+    text = "".join(f"--{boundary}\r\nContent-Disposition: form-data; {params}\r\n\r\n{content}\r\n"
+                   for params, content in parts)
+    return (text + f"--{boundary}{tail}").encode()
+
+
+@pytest.mark.parametrize(("case", "status", "words"), [
+    ("cut short", 400, "Multipart form parse error"),
+    ("no boundary at all", 400, "Multipart form parse error"),
+    ("too many parts", 413, "Multipart form parse error"),
+    ("a part head too long", 413, "Multipart form parse error"),
+])
+def test_malformed_multipart_bodies_are_4xx_and_leave_nothing(server, case, status, words):
+    _, api = new_user(server)
+    dataset = api.dataset()["uuid"]
+    fields = [('name="dataset"', dataset), ('name="file"; filename="x.fits"', "SIMPLE = T")]
+    body = {
+        "cut short": multipart_body("b0undary", fields)[:-30],
+        "no boundary at all": b"just some bytes, no parts",
+        "too many parts": multipart_body("b0undary", [('name="tag"', "x")] * 1200 + fields),
+        "a part head too long": multipart_body(
+            "b0undary", [(f'name="dataset"; x="{"y" * 20000}"', dataset), *fields[1:]]),
+    }[case]
+    answer = api.post("datafiles/", data=body,
+                      headers={"Content-Type": "multipart/form-data; boundary=b0undary"})
+    assert answer.status_code == status, answer.text
+    assert words in answer.json()["detail"]
+    assert partial_files(server) == []
+    assert api.get("datafiles/", params={"dataset": dataset}).json()["count"] == 0
+    assert "Traceback" not in server.stderr()
