@@ -84,7 +84,7 @@ def run_curl(s: Setup, records: list[dict], target: Path, parallel: bool) -> tup
     lines = [f'header = "X-Arcsecond-API-Authorization: Key {s.key}"', "fail", "silent",
              "show-error"]
     for record in records:
-        url = s.server.endpoint(f"datafiles/{record['id']}/download/")
+        url = f"{s.base}/datafiles/{record['id']}/download/"
         lines += [f'url = "{url}"', f'output = "{target / record["file_name"]}"']
     config = WORK / "curl.cfg"
     config.write_text("\n".join(lines) + "\n")
@@ -107,9 +107,11 @@ def run_floor(s: Setup, records: list[dict], target: Path) -> tuple[float, float
     return result
 
 
-def run_ours(s: Setup, name: str, records: list[dict], target: Path) -> tuple[float, float]:
-    result = timed([arcsecond_script(), "download", name, str(target), "--jobs", "4"],
-                   env=s.env())
+def run_ours(s: Setup, name: str, records: list[dict], target: Path,
+             jobs: str | None = "4") -> tuple[float, float]:
+    """``arcsecond download`` with ``jobs`` (None: the command's default)."""
+    result = timed([arcsecond_script(), "download", name, str(target),
+                    *(["--jobs", jobs] if jobs else [])], env=s.env())
     check(target, records)
     return result
 

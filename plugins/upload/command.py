@@ -8,6 +8,7 @@ from typing import Any
 from cliff.lister import Lister
 
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
+from arcsecond_core.transfer import DEFAULT_JOBS
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
                    "action", "note")
@@ -52,9 +53,9 @@ class Upload(ArcsecondCommand, Lister):
         parser.add_argument("--dry-run", action="store_true",
                             help="Send nothing; list each file with its type, headers and "
                                  "night-log date.")
-        parser.add_argument("-j", "--jobs", type=positive_int, default=16, metavar="N",
-                            help="Files sent at once (default: 16, enough to hide a 50 ms "
-                                 "round trip on small files).")
+        parser.add_argument("-j", "--jobs", type=positive_int, default=DEFAULT_JOBS, metavar="N",
+                            help=f"Files sent at once (default: {DEFAULT_JOBS}, enough to hide a "
+                                 "50 ms round trip on small files).")
         parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff (default: 10).")
