@@ -151,6 +151,16 @@ class _Request(http.HTTPRequest):
 class _Connection(http.HTTPConnection):
     RequestHandlerClass = _Request
 
+    def close(self) -> None:
+        """cheroot's close, then its writer's: bytes a gone client never took would otherwise be
+        flushed when the writer is collected, after the socket is closed, and Python 3.13
+        prints that failure ("Exception ignored ... Bad file descriptor", cheroot issue 734).
+        On a closed socket the flush fails at once; a lingering one is left to cheroot."""
+        super().close()
+        if not self.linger:
+            with contextlib.suppress(OSError, ValueError):
+                self.wfile.close()
+
 
 class _Gateway(wsgi.Gateway_10):
     """WSGI 1.0 with a way for the application to cut the connection."""
