@@ -15,8 +15,9 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cliff import utils
 from cliff.columns import FormattableColumn
+
+from arcsecond_core.cli.base import terminal_width
 
 #: Narrowest a wrapped text column gets.
 MIN_TEXT_WIDTH = 8
@@ -30,7 +31,8 @@ def table_width(parsed_args: argparse.Namespace) -> int:
     if max_width > 0:
         return max_width
     if sys.stdout.isatty() or getattr(parsed_args, "fit_width", False):
-        return utils.terminal_width() or 0
+        # Not cliff.utils.terminal_width: cliff 4.0 wants a stream, later releases none.
+        return terminal_width(sys.stdout)
     return 0
 
 
