@@ -10,7 +10,7 @@ from arcsecond_core.cli.base import add_yes_option
 from arcsecond_core.cli.resource_commands import ResourceCommand, TargetArgument
 from arcsecond_core.errors import ArcsecondError, UsageError
 
-LOG = logging.getLogger("arcsecond_core.cli.resource_commands")
+LOG = logging.getLogger(__name__)
 
 
 class ResourceDelete(TargetArgument, ResourceCommand):

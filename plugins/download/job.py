@@ -91,13 +91,14 @@ def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = 
     report = Report(place=f"from {plan.source.label} into {plan.folder}")
     report.add(initial_outcomes(plan))
     fetcher = Fetcher(api, progress, cancel)
+    items = plan.to_fetch
     try:
-        report.add(run_all(plan.to_fetch, fetcher.attempt, jobs=options.jobs,
+        report.add(run_all(items, fetcher.attempt, jobs=options.jobs,
                            policy=Backoff(attempts=options.retries), progress=progress,
                            cancel=cancel))
     finally:
         # The renames of every file, made durable once per folder rather than once per file.
-        sync_folders({item.path.parent for item in plan.to_fetch})
+        sync_folders({item.path.parent for item in items})
     report.interrupted = cancel.is_set()
     return report
 

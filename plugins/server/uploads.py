@@ -54,7 +54,9 @@ def file_name_of(content_disposition: str, parsed: str | None) -> str:
     (``arcsecond_core.formnames``); a path keeps its last component only, a backslash is part of
     the name. ``parsed`` is the parser's reading, used for a ``filename*`` parameter alone."""
     name = filename_parameter(content_disposition)
-    return (parsed or "" if name is None else name).rsplit("/", 1)[-1]
+    if name is None:
+        name = parsed or ""
+    return name.rsplit("/", 1)[-1]
 
 
 def receive(request: Request, tmp_dir: Path, file_part: str = "file") -> Upload:
