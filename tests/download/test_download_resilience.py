@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from arcsecond_core.testing import start_server
+from arcsecond_core.testing import finish, start_server
 from arcsecond_core.testing_client import make_client
 
 from .conftest import by_path, download, on_disk, partial_files, popen, random_files, upload
@@ -50,9 +50,9 @@ def test_interrupted_half_way_then_resumed_with_range_requests(
     try:
         wait_for_partial(target, proc, 1_000_000)
         proc.send_signal(sig)
-        _out, err = proc.communicate(timeout=60)
+        _out, err = finish(proc, 60)
     finally:
-        if proc.poll() is None:
+        if proc.poll() is None:  # wait_for_partial gave up
             proc.kill()
             proc.communicate(timeout=30)
     if sig == signal.SIGTERM:

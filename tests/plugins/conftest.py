@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from arcsecond_core.testing import arcsecond_script
+from arcsecond_core.testing import arcsecond_script, finish
 from arcsecond_core.testing_client import ArcsecondClient, make_client
 
 
@@ -159,7 +159,7 @@ def run_on_terminal(client: ArcsecondClient, *args: str, answer: str = "",
             if not chunk:
                 break
             shown.extend(chunk)
-        out, err = proc.communicate(timeout=60)
+        out, err = finish(proc, 60)
     finally:
         if slave >= 0:
             os.close(slave)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from arcsecond_core.testing import arcsecond_script
+from arcsecond_core.testing import arcsecond_script, finish
 from arcsecond_core.testing_client import ArcsecondClient
 
 from .conftest import World, fits_bytes, table_rows
@@ -230,11 +230,7 @@ def test_an_interrupted_upload_says_so_once(arcsecond_client: ArcsecondClient, t
         if sum("uploaded frame" in item for item in seen) >= 5:
             break
     proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise
+    out, err = finish(proc, 60)
     said = "".join(seen) + err + out
     assert proc.returncode == 130, said
     assert said.count("interrupted") == 1, said
