@@ -139,10 +139,11 @@ class Upload(ArcsecondCommand, Lister):
         stderr.write("\n".join(lines) + "\n")
         stderr.flush()
         needs_question = bool(plan.to_send) or parsed_args.watch
-        if needs_question:
-            with interrupts.paused():  # Ctrl-C at the question ends it at once
-                confirmed = self.confirm(self._question(plan, parsed_args.watch),
-                                         parsed_args.yes)
+        if needs_question and not parsed_args.yes:
+            # Ctrl-C at the question ends it at once. With --yes there is no question, and the
+            # handlers stay: a signal in that moment must cancel, not kill with nothing said.
+            with interrupts.paused():
+                confirmed = self.confirm(self._question(plan, parsed_args.watch), False)
             if not confirmed:
                 stderr.write("nothing was sent\n")
                 self.exit_code = 1

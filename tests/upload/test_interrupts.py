@@ -3,6 +3,7 @@ ledger never says ``sent`` for a file the server does not have."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -150,3 +151,39 @@ def test_twenty_interrupts_at_random_moments_never_hang_and_keep_the_ledger_true
         assert not wrong, f"the ledger says sent, the server disagrees: {wrong}; {where}"
     print(f"{interrupted} of {RUNS} runs interrupted; the slowest exited {slowest:.2f} s after")
     assert interrupted >= RUNS // 2, f"only {interrupted} of {RUNS} runs were interrupted"
+
+
+def test_with_yes_sigterm_is_never_handed_back_to_its_default_action(
+    arcsecond_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--yes`` asks nothing, so the handlers stay from the start of the upload to its end: a
+    SIGTERM just after the plan was printed once found the default action and killed the upload
+    with nothing said (exit -15 instead of 143)."""
+    from arcsecond_core.cli.app import ArcsecondApp
+
+    root = tmp_path / "night"
+    root.mkdir()
+    for number in range(3):
+        (root / f"frame{number}.fits").write_bytes(os.urandom(1000))
+    monkeypatch.setenv("ARCSECOND_CONFIG_DIR", str(arcsecond_client.config_dir))
+    install = signal.signal
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    sigterm_handlers: list[Any] = []
+
+    def recording(signum: int, handler: Any) -> Any:
+        if signum == signal.SIGTERM:
+            sigterm_handlers.append(handler)
+        return install(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", recording)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = ArcsecondApp(stdin=io.StringIO(), stdout=out, stderr=err).run(
+            ["upload", str(root), "-d", "kept", "--yes", "-f", "json"])
+    finally:
+        install(signal.SIGTERM, before[0])
+        install(signal.SIGINT, before[1])
+    assert code == 0, err.getvalue()
+    assert len(json.loads(out.getvalue())) == 3
+    assert len(sigterm_handlers) == 1, f"SIGTERM's handler was changed mid-run: {sigterm_handlers}"
+    assert callable(sigterm_handlers[0])
