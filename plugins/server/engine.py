@@ -11,7 +11,10 @@ What this module adds through cheroot's public extension points (``ConnectionCla
   after 2 s while stalled heads hold half the workers;
 - ``environ["arcsecond.drop_connection"]``, a callable that cuts the client's connection without
   an answer (used by ``--fault-rate``), so middleware never touches an engine's socket object;
-- a 400 for folded header lines, which RFC 9112 says to reject (cheroot fails on them);
+- strict framing (``framing``): a 400 and a closed connection for every head or chunked body
+  RFC 9112 calls ambiguous (``Content-Length`` with ``Transfer-Encoding``, a broken chunk,
+  folded header lines...), and a body the application left unread read to its end in bounded
+  pieces before the answer, so that no bytes of a body are ever taken for a further request;
 - a 413 for bodies over 1 TiB (a larger ``Content-Length`` made cheroot fail);
 - an optional access log, one line per request.
 """
@@ -30,9 +33,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from cheroot import errors, wsgi
 from cheroot import server as http
-from cheroot import wsgi
 
+from . import framing
 from .faults import DROP_CONNECTION
 
 
@@ -105,39 +109,62 @@ CLIENT_FAULTS = {
 }
 
 
-class _Unfolded:
-    """A request head's lines, refusing obsolete line folding (RFC 9112, 5.2: reject it)."""
+class _StrictLines:
+    """A request head's lines, each checked before cheroot reads it (``framing``), refusing
+    obsolete line folding too (RFC 9112, 5.2: reject it)."""
 
     def __init__(self, rfile: Any) -> None:
         self.rfile = rfile
+        self.seen: set[bytes] = set()
 
     def readline(self, *args: Any) -> bytes:
         line: bytes = self.rfile.readline(*args)
         if line[:1] in (b" ", b"\t"):
             raise ValueError("Folded header lines are not accepted.")
+        framing.check_field_line(line, self.seen)
         return line
 
 
 class _HeaderReader(http.HeaderReader):
-    """cheroot's header reader without line folding (a first folded line made it raise)."""
+    """cheroot's header reader with the checks of ``framing``. Field names with an underscore
+    are dropped, as nginx does: ``X_Forwarded_For`` and ``X-Forwarded-For`` are one WSGI key.
+    (cheroot's ``DropUnderscoreHeaderReader`` compares bytes with a str and fails.)"""
+
+    def __init__(self, http10: bool = False) -> None:
+        self.http10 = http10
+
+    def _allow_header(self, key_name: bytes) -> bool:
+        return b"_" not in key_name
 
     def __call__(self, rfile: Any, hdict: dict | None = None) -> dict:
-        return super().__call__(_Unfolded(rfile), hdict)
+        headers = super().__call__(_StrictLines(rfile), hdict)
+        framing.check_framing(headers, self.http10)
+        return headers
 
 
 class _Request(http.HTTPRequest):
-    """A request whose head must arrive before the server's head deadline."""
+    """A request framed strictly (``framing``), whose head must arrive before its deadline."""
 
     header_reader = _HeaderReader()
+    answered = False  # the engine answered in place of the application (a broken body)
 
     def simple_response(self, status: Any, msg: Any = "") -> None:
-        """cheroot's early answers, with the two it makes 5xx for what a client sent (a major
-        HTTP version other than 1, a transfer coding other than chunked) made 400s: RFC 9110
-        allows either, and a 5xx would tell a monitor that the server failed."""
+        """cheroot's early answers, each closing the connection (``Connection: close``), with
+        the two it makes 5xx for what a client sent (a major HTTP version other than 1, a
+        transfer coding other than chunked) made 400s: RFC 9110 allows either, and a 5xx
+        would tell a monitor that the server failed."""
         code = str(status)[:3]
         if code in CLIENT_FAULTS:
             status, msg = "400 Bad Request", CLIENT_FAULTS[code]
-        super().simple_response(status, msg)
+        self.close_connection = True
+        body = msg.encode("ISO-8859-1", "replace") if isinstance(msg, str) else bytes(msg)
+        head = (f"{self.server.protocol} {status}\r\nContent-Length: {len(body)}\r\n"
+                "Content-Type: text/plain\r\nConnection: close\r\n\r\n")
+        try:
+            self.conn.wfile.write(head.encode("ISO-8859-1") + body)
+        except OSError as error:
+            if error.args[0] not in errors.socket_errors_to_ignore:
+                raise
 
     def parse_request(self) -> None:
         deadlines: HeadDeadlines = self.server.head_deadlines
@@ -146,6 +173,69 @@ class _Request(http.HTTPRequest):
             super().parse_request()
         finally:
             deadlines.done(token)
+
+    def read_request_line(self) -> bool:
+        if not super().read_request_line():
+            return False
+        try:
+            framing.check_target(self.uri)
+        except framing.BadFraming as error:
+            self.simple_response("400 Bad Request", error.message)
+            return False
+        return True
+
+    def read_request_headers(self) -> bool:
+        self.header_reader = _HeaderReader(http10=self.response_protocol == "HTTP/1.0")
+        return bool(super().read_request_headers())
+
+    def respond(self) -> None:
+        """cheroot's respond, with a chunked body read by ``framing.ChunkedBody``."""
+        if self.chunked_read:
+            self.rfile = framing.ChunkedBody(self.conn.rfile, self.server.max_request_body_size,
+                                             self.server.max_request_header_size)
+        else:
+            length = int(self.inheaders.get(b"Content-Length", 0))
+            self.rfile = http.KnownLengthRFile(self.conn.rfile, length)
+        self.server.gateway(self).respond()
+        if self.ready:
+            self.ensure_headers_sent()
+        if self.chunked_write:
+            self.conn.wfile.write(b"0\r\n\r\n")
+
+    def send_headers(self) -> None:
+        """cheroot's headers, once the body is read to its end; a body whose framing broke
+        (while the application read it, or here) gets the engine's 400 instead of the
+        application's answer, and the connection is closed."""
+        if self.status[:3] == b"413":
+            self.close_connection = True  # no use reading the rest of a body refused as too large
+        error = self._finish_body()
+        if error is None:
+            super().send_headers()
+            return
+        self.simple_response(error.status, error.message)
+        self.answered = True
+
+    def write(self, chunk: bytes) -> None:
+        if not self.answered:
+            super().write(chunk)
+
+    def _finish_body(self) -> framing.BadFraming | None:
+        """Read what the application left of the body, in bounded pieces (cheroot read the rest
+        of a Content-Length body in one piece, and left the rest of a chunked one to be taken
+        for the next request); close the connection when the body breaks or is cut short."""
+        body = self.rfile
+        chunked = isinstance(body, framing.ChunkedBody)
+        try:
+            if chunked and not self.close_connection:
+                body.drain()
+            while not self.close_connection and getattr(body, "remaining", 0) > 0:
+                if not body.read(min(framing.PIECE, body.remaining)):
+                    self.close_connection = True  # the client stopped sending
+        except framing.BadFraming:
+            pass
+        except OSError:
+            self.close_connection = True
+        return body.error if chunked else None
 
 
 class _Connection(http.HTTPConnection):

@@ -149,13 +149,16 @@ def required_text(data: dict[str, Any], name: str, max_length: int = 255) -> str
 
 def bounded_body(request: Request, limit: int) -> bytes:
     """The whole request body; a 413 past ``limit`` bytes, however the body arrives (a chunked
-    body has no Content-Length to check first)."""
+    body has no Content-Length to check first), a 400 when its framing breaks."""
     if (request.content_length or 0) > limit:
         raise detail(413, "Request body too large.")
     stream = request.stream
     body = bytearray()
     while True:
-        piece = stream.read(min(1024 * 1024, limit + 1 - len(body)))
+        try:
+            piece = stream.read(min(1024 * 1024, limit + 1 - len(body)))
+        except (OSError, ValueError) as error:  # a broken chunked body, a client gone
+            raise detail(400, f"The request body could not be read: {error}") from None
         if not piece:
             return bytes(body)
         body.extend(piece)

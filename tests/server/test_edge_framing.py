@@ -1,0 +1,103 @@
+"""End-to-end, raw bytes: the engine frames requests strictly, so nothing is smuggled.
+
+Each smuggling test sends a second request in the same bytes and checks that exactly one answer
+comes back and that the server then closes the connection: a proxy in front would otherwise take
+the second answer for the next client's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .edge import exchange, request
+
+pytestmark = pytest.mark.e2e
+
+SMUGGLED = request("GET", "/nosuch-smuggled/")
+VERIFY = {"Content-Type": "application/json"}
+
+
+def refused(server, raw: bytes, words: bytes) -> None:
+    """``raw`` gets one 400 saying ``words``, nothing more, and the connection is closed."""
+    got = exchange(server, raw)
+    answer = got.only
+    assert answer.status == 400, answer
+    assert words in answer.body, answer.body
+    assert answer.headers.get("connection") == "close"
+    assert got.closed
+
+
+@pytest.mark.parametrize("framing", [
+    b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+    b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+    b"Content-Length: 0\r\nTransfer-Encoding: chunked\r\n",
+])
+def test_content_length_with_transfer_encoding_is_refused(server, framing):
+    # CL.TE: a proxy framing by Content-Length forwards "0\r\n\r\n" + the smuggled request as
+    # one body; the server, framing by chunks, would have answered the smuggled one too.
+    raw = request("POST", "/", head_extra=framing) + b"0\r\n\r\n" + SMUGGLED
+    refused(server, raw, b"both Content-Length and Transfer-Encoding")
+
+
+@pytest.mark.parametrize("path", ["/auth/key/verify/", "/"])
+@pytest.mark.parametrize("chunk", [b"zz", b"0x2", b"-2", b"2 2", b" 2", b"2\n{}"])
+def test_a_broken_chunk_is_a_400_and_ends_the_connection(server, path, chunk):
+    # "/" never reads its body: the engine reads it before answering, and finds it broken.
+    raw = (request("POST", path, {**VERIFY, "Transfer-Encoding": "chunked"})
+           + chunk + b"\r\n{}\r\n0\r\n\r\n" + SMUGGLED)
+    refused(server, raw, b"Bad chunked transfer coding")
+
+
+@pytest.mark.parametrize(("head_extra", "words"), [
+    (b"Content-Length : 2\r\n", b"Invalid header field name."),
+    (b"Content-Length: 2\r\nContent-Length: 2\r\n", b"may be given only once"),
+    (b"Content-Length: 2\r\nContent-length: 40\r\n", b"may be given only once"),
+    (b"Content-Length: +2\r\n", b"Malformed Content-Length"),
+    (b"Content-Length: 0x2\r\n", b"Malformed Content-Length"),
+    (b"Content-Length: 1_0\r\n", b"Malformed Content-Length"),
+    (b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", b"may be given only once"),
+    (b"Transfer-Encoding: chunked, identity\r\n", b"Only the chunked transfer coding"),
+    (b"Transfer-Encoding: \x0bchunked\r\n", b"Invalid character in a header field value."),
+    (b"X-Note: a\rContent-Length: 40\r\n", b"Invalid character in a header field value."),
+    (b"X-Note: a\x00b\r\n", b"Invalid character in a header field value."),
+])
+def test_ambiguous_heads_are_refused(server, head_extra, words):
+    raw = request("POST", "/", head_extra=head_extra) + b"{}" + SMUGGLED
+    refused(server, raw, words)
+
+
+def test_transfer_encoding_in_http_1_0_is_refused(server):
+    raw = (b"POST / HTTP/1.0\r\nHost: x\r\nConnection: Keep-Alive\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED)
+    refused(server, raw, b"HTTP/1.0")
+
+
+@pytest.mark.parametrize("target", [b"/\x00", b"/datasets/?name=a\x00b", b"/a\tb/"])
+def test_control_characters_in_the_target_are_refused(server, target):
+    refused(server, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED,
+            b"Invalid character in the request target.")
+
+
+@pytest.mark.parametrize("body", [
+    b"5\r\nhello\r\n0\r\n\r\n",
+    b"5;name=value\r\nhello\r\n0\r\nX-Trailer: yes\r\nX-Other: too\r\n\r\n",
+])
+def test_a_chunked_body_left_unread_is_skipped_to_its_end(server, body):
+    # "/" answers without reading its body; the body (and its trailers) are not a request.
+    raw = request("POST", "/", {"Transfer-Encoding": "chunked"}) + body + SMUGGLED
+    got = exchange(server, raw + request("GET", "/", {"Connection": "close"}))
+    assert [a.status for a in got.answers] == [200, 404, 200], got
+    assert got.closed and not got.rest
+
+
+def test_a_content_length_body_left_unread_is_skipped(server):
+    raw = request("POST", "/", body=b"GET /nosuch/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    got = exchange(server, raw + request("GET", "/", {"Connection": "close"}))
+    assert [a.status for a in got.answers] == [200, 200], got
+    assert got.closed
+
+
+def test_a_chunked_json_body_that_breaks_midway_is_refused(server):
+    raw = (request("POST", "/auth/key/verify/", {**VERIFY, "Transfer-Encoding": "chunked"})
+           + b"4\r\n{\"us\r\n4\r\nername\r\n" + b"zz\r\n" + SMUGGLED)
+    refused(server, raw, b"Bad chunked transfer coding")
