@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -174,7 +175,9 @@ def read_json(request: Request) -> dict[str, Any]:
                    if key not in ("HTTP_TRANSFER_ENCODING", "wsgi.input_terminated")}
         environ.update({"wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))})
         form = Request(environ).form
-        return {key: form.get(key) for key in form}
+        fields = {key: form.get(key) for key in form}
+        check_text_fields(fields)
+        return fields
     if not raw.strip():
         return {}
     try:
@@ -185,7 +188,50 @@ def read_json(request: Request) -> dict[str, Any]:
         raise detail(400, "JSON parse error - nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, {"non_field_errors": ["Invalid data. Expected a dictionary."]})
+    check_text_fields(data)
     return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """DRF's words for text no field may hold (a NUL, a lone surrogate), else None."""
+    if "\x00" in value:
+        return "Null characters are not allowed."
+    found = _SURROGATE.search(value)
+    if found:
+        return f"Surrogate characters are not allowed: U+{ord(found.group()):X}."
+    return None
+
+
+def _problem_in(value: Any) -> str | None:
+    """The first text problem anywhere in a decoded JSON value (iterative: JSON may nest deep)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem:
+                return problem
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
+def check_text_fields(data: dict[str, Any]) -> None:
+    """A 400 naming the first field whose text (at any depth) holds a NUL or a lone surrogate:
+    SQLite cannot store a lone surrogate, and no name or description needs a NUL."""
+    for name, value in data.items():
+        if text_problem(name):
+            raise ApiError(400, {"non_field_errors": [
+                f"Invalid field name {name!a}: {text_problem(name)}"]})
+        problem = _problem_in(value)
+        if problem:
+            raise invalid(name, problem)
 
 
 @dataclass
@@ -220,8 +266,15 @@ class Context:
         return row
 
     def query(self, name: str) -> str | None:
+        """A query-string parameter (None when absent or empty); a 400 naming it for text no
+        filter can match (a NUL, or a lone surrogate)."""
         value = self.request.args.get(name)
-        return value if value not in (None, "") else None
+        if value in (None, ""):
+            return None
+        problem = text_problem(value)
+        if problem:
+            raise invalid(name, problem)
+        return value
 
     def filter(
         self, where: list[str], args: list[Any], filters: dict[str, tuple[str, Parser | None]]

@@ -7,6 +7,8 @@ the second answer for the next client's.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .edge import exchange, request
@@ -101,3 +103,22 @@ def test_a_chunked_json_body_that_breaks_midway_is_refused(server):
     raw = (request("POST", "/auth/key/verify/", {**VERIFY, "Transfer-Encoding": "chunked"})
            + b"4\r\n{\"us\r\n4\r\nername\r\n" + b"zz\r\n" + SMUGGLED)
     refused(server, raw, b"Bad chunked transfer coding")
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    (b'{"name": "\\ud800"}', "name", "Surrogate characters are not allowed: U+D800."),
+    (b'{"name": "ok", "tags": ["a", "\\udfff"]}', "tags", "Surrogate characters are not allowed: U+DFFF."),
+    (b'{"name": "a\\u0000b"}', "name", "Null characters are not allowed."),
+])
+def test_malformed_text_in_json_is_a_400_naming_the_field(server, alice, body, field, words):
+    user, _api = alice
+    key = {"X-Arcsecond-API-Authorization": f"Key {user['access_key']}"}
+    raw = request("POST", "/datasets/", {**VERIFY, **key}, body) + request(
+        "GET", "/datasets/?name=a%00b", {**key, "Connection": "close"})
+    got = exchange(server, raw)
+    first, second = got.answers
+    assert first.status == 400 and json.loads(first.body) == {field: [words]}
+    # the query string's escaped NUL, on the same connection
+    assert second.status == 400
+    assert json.loads(second.body) == {"name": ["Null characters are not allowed."]}
+    assert got.closed and not got.rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import re
 import socket
 import time
 import uuid
@@ -258,3 +259,78 @@ def test_what_the_engine_cannot_take_is_a_400_that_says_why(arcsecond_server, he
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), answer[:80]
     assert answer.endswith(reason)
+
+
+#: Text no field may hold (400) and control characters fields may hold (never a 5xx), as JSON
+#: escapes; and the same as percent-escapes in a query string, with invalid UTF-8 besides.
+JSON_FORMS = ("\ud800", "x\udfff", "\ud83d", "\x00", "a\x00b", "\r\n", "\x1b[31m", "\t", "\x7f",
+              "\u2028", "\ufeff", "\x0b\x0c")
+QUERY_FORMS = ("%00", "a%00b", "%ED%A0%80", "%ED%BF%BF", "%0D%0A", "%1B", "%C0%80", "%F4%90%80%80",
+               "%FF", "%7F", "%09", "%0B%0C")
+WRITABLE = ("datasets", "datafiles", "nightlogs", "datapackages", "telescopes", "observingsites",
+            "observations", "calibrations", "activities", "observingruns", "instruments",
+            "profiles", "organisations")
+LISTS = (*WRITABLE, "objects", "exoplanets", "satellites")
+FILTER_INPUT = re.compile(r'<input name="([^"]+)"')
+
+
+def test_malformed_text_in_every_field_and_filter_is_never_a_server_error(arcsecond_server):
+    server = arcsecond_server
+    user = server.add_user(f"text{uuid.uuid4().hex[:8]}")
+    key = user["access_key"]
+    parts = urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    failures: list[str] = []
+    statuses: dict[int, int] = {}
+
+    def send(method: str, path: str, body: bytes | None = None, accept: str = "application/json"
+             ) -> tuple[int, bytes]:
+        nonlocal connection
+        headers = {"X-Arcsecond-API-Authorization": f"Key {key}", "Accept": accept,
+                   "Content-Type": "application/json"}
+        connection.request(method, path, body=body, headers=headers)
+        answer = connection.getresponse()
+        payload = answer.read()
+        statuses[answer.status] = statuses.get(answer.status, 0) + 1
+        if answer.status >= 500:
+            failures.append(f"{method} {path} {body!r:.120} -> {answer.status} {payload[:200]!r}")
+        if answer.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        return answer.status, payload
+
+    telescope = json.loads(send("POST", "/telescopes/", json.dumps({"name": "T"}).encode())[1])
+    dataset = json.loads(send("POST", "/datasets/", json.dumps({"name": "D"}).encode())[1])
+    objects = {"datasets": dataset.get("uuid"), "telescopes": telescope.get("uuid"),
+               "profiles": user["username"]}
+    for resource in WRITABLE:
+        # Every field the resource shows, and the fuzzer's own field names.
+        fields = set(FIELDS) | {"username", "key", "password", "email", "organisation"}
+        if objects.get(resource):
+            status, shown = send("GET", f"/{resource}/{objects[resource]}/")
+            if status == 200:
+                fields |= set(json.loads(shown))
+        for index, name in enumerate(sorted(fields)):
+            for method, path in (("POST", f"/{resource}/"),
+                                 ("PATCH", f"/{resource}/{objects.get(resource) or 1}/")):
+                form = JSON_FORMS[(index + len(method)) % len(JSON_FORMS)]
+                body = {"name": f"n{index}", name: form}
+                status, _payload = send(method, path, json.dumps(body).encode())
+                bad_text = "\x00" in form or any(0xD800 <= ord(c) <= 0xDFFF for c in form)
+                if bad_text and status in (200, 201):
+                    failures.append(f"{method} {path} stored {body!r}")
+    for path in ("/auth/key/verify/", "/auth/key/verify-organisation/", "/auth/token/"):
+        for form in JSON_FORMS:
+            send("POST", path, json.dumps({"username": form, "key": form, "password": form,
+                                           "organisation": form}).encode())
+    for resource in LISTS:
+        status, page = send("GET", f"/{resource}/", accept="text/html")
+        filters = set(FILTER_INPUT.findall(page.decode())) | {"page", "page_size", "name"}
+        for name in sorted(filters):
+            for form in QUERY_FORMS:
+                for accept in ("application/json", "text/html"):
+                    send("GET", f"/{resource}/?{quote(name)}={form}", accept=accept)
+    connection.close()
+    assert failures == [], failures[:10]
+    assert 400 in statuses and 200 in statuses, statuses
+    assert "Traceback" not in server.stderr(), server.stderr()[-3000:]
