@@ -11,8 +11,9 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Request, Response
@@ -22,6 +23,12 @@ from .db import Database
 from .rest import Identity
 
 COOKIE = "arcsecond_session"
+#: The sign-in and sign-out forms' token: a random value in a cookie of its own (HttpOnly,
+#: SameSite=Strict) that the form must repeat. A page of another site can neither read it nor
+#: make the browser send it, so it cannot post either form (double-submit, as Django's).
+CSRF_COOKIE = "arcsecond_csrf"
+CSRF_FIELD = "csrf_token"
+_CSRF_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 LIFETIME = dt.timedelta(hours=12)
 BAD_CREDENTIALS = "Unable to sign in with the credentials provided."
 
@@ -129,11 +136,49 @@ def same_origin(request: Request) -> bool:
     return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
 
 
+#: What a path of ours never holds unescaped: characters a browser drops or rewrites (tabs and
+#: newlines are removed, so "/\t/evil.example" is read "//evil.example"; a backslash is read as
+#: "/"), other controls, spaces, and anything beyond ASCII (a header holds Latin-1 alone).
+_UNSAFE_IN_NEXT = re.compile(r"[^\x21-\x7e]|\\")
+_DROPPED = re.compile(r"[\x00-\x20\x7f]")
+
+
 def safe_next(value: str | None) -> str:
-    """Where to go after signing in: a path on this server only (never another site)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """Where to go after signing in: a path on this server, else ``/``.
+
+    A path starts with one ``/`` and names no scheme or host, read as a browser reads it: nothing
+    it would drop or rewrite (tabs, newlines, other controls, spaces, backslashes), and no ``//``
+    or ``/\\`` at the start once unescaped (``/%2F%2Fevil.example``), for a server that unescapes."""
+    if not value or _UNSAFE_IN_NEXT.search(value):
         return "/"
+    unescaped = _DROPPED.sub("", unquote(value)).replace("\\", "/")
+    for form in (value, unescaped):
+        parts = urlsplit(form)
+        if not form.startswith("/") or form.startswith("//") or parts.scheme or parts.netloc:
+            return "/"
     return value
+
+
+def csrf_token(request: Request) -> str:
+    """The request's form token: its cookie's when it has one, else a new one."""
+    token = request.cookies.get(CSRF_COOKIE, "")
+    return token if _CSRF_RE.match(token) else secrets.token_urlsafe(32)
+
+
+def give_csrf_cookie(response: Response, request: Request, token: str) -> None:
+    """Set the form token's cookie, unless the request already carries that token."""
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, path="/", httponly=True, samesite="Strict",
+                            secure=request.is_secure)
+
+
+def form_is_ours(request: Request) -> bool:
+    """Whether a posted form came from this server's own page: same origin (when the browser
+    says), and the form's token is the cookie's."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    given = request.form.get(CSRF_FIELD, "")
+    return (same_origin(request) and bool(_CSRF_RE.match(cookie))
+            and hmac.compare_digest(cookie.encode(), given.encode()))
 
 
 def set_cookie(response: Response, request: Request, token: str) -> None:

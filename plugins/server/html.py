@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .app import ArcsecondApp
 
 TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+FOREIGN_FORM = ("This form did not come from this server's own page (or it has expired): "
+                "please try again from the page.")
 
 
 def wants_html(request: Request) -> bool:
@@ -35,6 +37,12 @@ def wants_html(request: Request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def here(request: Request) -> str:
+    """The request's path and query, escaped as in a URL (``request.path`` is unescaped)."""
+    query = request.query_string.decode("latin-1")
+    return quote(request.path) + (f"?{query}" if query else "")
 
 
 def html_response(body: str, status: int = 200) -> Response:
@@ -151,7 +159,7 @@ class BrowserViews:
     def error_page(self, page: Page, status: int, body: dict[str, Any]) -> Response:
         if status == 401:
             return self.sign_in_page(page.request, status=401, message="Sign in to see this page.",
-                                     next_path=page.request.full_path.rstrip("?"))
+                                     next_path=here(page.request))
         messages = [str(body["detail"])] if "detail" in body else [
             f"{name}: {' '.join(map(str, errors)) if isinstance(errors, list) else errors}"
             for name, errors in body.items()
@@ -174,10 +182,12 @@ class BrowserViews:
         if next_path is None:
             source = request.form if request.method == "POST" else request.args
             next_path = source.get("next")
+        token = sessions.csrf_token(request)
         body = render("sign_in.html", page=Page(self.app, request, None), title="Sign in",
                       message=message, username=username, next=sessions.safe_next(next_path),
-                      passwords=sessions.users_have_passwords(self.db))
+                      passwords=sessions.users_have_passwords(self.db), csrf_token=token)
         response = html_response(body, status)
+        sessions.give_csrf_cookie(response, request, token)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Key"
         return response
@@ -185,9 +195,8 @@ class BrowserViews:
     def sign_in(self, request: Request) -> Response:
         if request.method != "POST":
             return self.sign_in_page(request)
-        if not sessions.same_origin(request):
-            return self.error_page(Page(self.app, request, None), 403,
-                                   {"detail": "Sign-in forms are accepted from this server only."})
+        if not sessions.form_is_ours(request):
+            return self.sign_in_page(request, status=403, message=FOREIGN_FORM)
         username = (request.form.get("username") or "").strip()
         identity = sessions.check_credentials(
             self.db, username, (request.form.get("key") or "").strip(),
@@ -202,6 +211,16 @@ class BrowserViews:
         return response
 
     def sign_out(self, request: Request) -> Response:
+        """GET: a page asking to confirm; POST (from that page, with its token): sign out."""
+        if request.method != "POST":
+            token = sessions.csrf_token(request)
+            page = Page(self.app, request, sessions.session_identity(request, self.db))
+            response = html_response(render("sign_out.html", page=page, title="Sign out",
+                                            csrf_token=token))
+            sessions.give_csrf_cookie(response, request, token)
+            return response
+        if not sessions.form_is_ours(request):
+            return self.error_page(Page(self.app, request, None), 403, {"detail": FOREIGN_FORM})
         sessions.close_session(self.db, request.cookies.get(sessions.COOKIE))
         response = redirect("/web/sign-in/", 303)
         sessions.clear_cookie(response, request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -40,9 +41,16 @@ def sign_in(server: ArcsecondServer, next_path: str = "/", **fields: str) -> tup
     browser.headers["Accept"] = BROWSER
     form = browser.get(server.endpoint("web/sign-in/"), timeout=30)
     assert form.status_code == 200 and 'name="key"' in form.text
-    answer = browser.post(server.endpoint("web/sign-in/"), data={"next": next_path, **fields},
+    answer = browser.post(server.endpoint("web/sign-in/"),
+                          data={"next": next_path, "csrf_token": form_token(form.text), **fields},
                           timeout=30, allow_redirects=False)
     return browser, answer
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
 
 
 def test_a_key_signs_in_and_the_cookie_reads_pages(server: ArcsecondServer, user: tuple) -> None:
@@ -88,7 +96,12 @@ def test_signing_out_ends_the_session_on_the_server(server: ArcsecondServer, use
     token = browser.cookies[COOKIE]
     home = browser.get(server.endpoint(""), timeout=30)
     assert 'href="/web/sign-out/"' in home.text
-    out = browser.get(server.endpoint("web/sign-out/"), timeout=30, allow_redirects=False)
+    confirm = browser.get(server.endpoint("web/sign-out/"), timeout=30, allow_redirects=False)
+    assert confirm.status_code == 200 and 'action="/web/sign-out/"' in confirm.text
+    assert browser.get(server.endpoint("datasets/"), timeout=30).status_code == 200  # still in
+    out = browser.post(server.endpoint("web/sign-out/"),
+                       data={"csrf_token": form_token(confirm.text)}, timeout=30,
+                       allow_redirects=False)
     assert out.status_code == 303 and f"{COOKIE}=;" in out.headers["Set-Cookie"]
     replayed = requests.get(server.endpoint("datasets/"), cookies={COOKIE: token},
                             headers={"Accept": BROWSER}, timeout=30)

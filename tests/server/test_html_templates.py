@@ -110,13 +110,23 @@ def django_hash(password: str, salt: str = "NaCl", iterations: int = 1000) -> st
     return f"pbkdf2_sha256${iterations}${salt}${base64.b64encode(digest).decode()}"
 
 
+def form_token(client: Client, path: str = "/web/sign-in/") -> str:
+    """The CSRF token of the form a browser gets at ``path`` (its cookie stays in ``client``)."""
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
 def test_sign_in_by_password_once_accounts_have_one(app: ArcsecondApp) -> None:
     admin.add_user(app.db, "ada")
     admin.add_user(app.db, "grace")
     client = Client(app)
     form = client.get("/web/sign-in/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'name="password"' not in form  # no password column yet: keys only
-    refused = client.post("/web/sign-in/", data={"username": "ada", "password": "anything"})
+    token = form_token(client)
+    refused = client.post("/web/sign-in/", data={"username": "ada", "password": "anything",
+                                                 "csrf_token": token})
     assert refused.status_code == 400
 
     with app.db.write() as conn:  # the column the accounts with a password bring
@@ -128,14 +138,18 @@ def test_sign_in_by_password_once_accounts_have_one(app: ArcsecondApp) -> None:
     form = client.get("/web/sign-in/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'name="password"' in form
     for username, password in (("ada", "correct horse"), ("grace", "battery staple")):
-        wrong = client.post("/web/sign-in/", data={"username": username, "password": "nope"})
+        wrong = client.post("/web/sign-in/", data={"username": username, "password": "nope",
+                                                   "csrf_token": token})
         assert wrong.status_code == 400 and "Set-Cookie" not in wrong.headers
-        answer = client.post("/web/sign-in/", data={"username": username, "password": password})
+        answer = client.post("/web/sign-in/", data={"username": username, "password": password,
+                                                    "csrf_token": token})
         assert answer.status_code == 303, username
         home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
         assert f"Signed in as <strong>{username}</strong>" in home
-        client.get("/web/sign-out/")
-    swapped = client.post("/web/sign-in/", data={"username": "ada", "password": "battery staple"})
+        out = client.post("/web/sign-out/", data={"csrf_token": form_token(client, "/web/sign-out/")})
+        assert out.status_code == 303
+    swapped = client.post("/web/sign-in/", data={"username": "ada", "password": "battery staple",
+                                                 "csrf_token": token})
     assert swapped.status_code == 400
 
 
