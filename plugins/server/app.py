@@ -20,6 +20,7 @@ from .html import BrowserViews
 from .html_context import IDENTITY_ENVIRON
 from .resource import Resource
 from .rest import ApiError, Context, json_response, method_not_allowed, not_found
+from .throttle import Throttle
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
 from .views_activities import Activities, Instruments, ObservingRuns
 from .views_datafiles import DataFiles
@@ -61,9 +62,12 @@ class PortalConverter(BaseConverter):
 class ArcsecondApp:
     """The Arcsecond REST API over a data directory."""
 
-    def __init__(self, data_dir: Path, registration_open: bool = False) -> None:
+    def __init__(self, data_dir: Path, registration_open: bool = False,
+                 throttle: Throttle | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.registration_open = registration_open
+        #: Failed credential checks, per username and per client address (``throttle``).
+        self.throttle = throttle or Throttle()
         self.db = Database(self.data_dir)
         self.files_dir, self.tmp_dir = storage_dirs(self.data_dir)
         self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -135,8 +139,9 @@ class ArcsecondApp:
             if request.method != "POST":
                 raise method_not_allowed(request.method)
             handler = verify_key if endpoint == "verify" else verify_organisation
-            return handler(request, self.db)
-        answered = views_password.answer(endpoint, args, request, self.db, self.registration_open)
+            return handler(request, self.db, self.throttle)
+        answered = views_password.answer(endpoint, args, request, self.db, self.registration_open,
+                                         self.throttle)
         if answered is not None:
             return answered
         # A browser session, set by the HTML layer for its GET views only; else the key header.

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Request, Response
 
 from .db import Database
 from .rest import ApiError, Identity, detail, forbidden, invalid, json_response, not_found, read_json
+from .throttle import Throttle, keys_for
 
 HEADER = "X-Arcsecond-API-Authorization"
 ROLES = ("admin", "member", "viewer")
@@ -87,26 +88,32 @@ def _credentials(request: Request) -> tuple[dict, str, str]:
     return data, data["username"], data["key"]
 
 
-def _check_key(db: Database, username: str, key: str) -> Identity:
-    identity = user_for_key(db, key)
-    if identity is None or identity.username != username:
-        raise detail(400, "Invalid key.")
+def _check_key(request: Request, db: Database, throttle: Throttle, username: str,
+               key: str) -> Identity:
+    """The key's identity; 400 unless it is ``username``'s. Failures are throttled per client
+    address only: a key is 160 random bits, and a count per username would let anyone lock a
+    user out of ``arcsecond login`` by failing on purpose."""
+    with throttle.check(keys_for(request.remote_addr)) as outcome:
+        identity = user_for_key(db, key)
+        if identity is None or identity.username != username:
+            raise detail(400, "Invalid key.")
+        outcome[0] = True
     return identity
 
 
-def verify_key(request: Request, db: Database) -> Response:
+def verify_key(request: Request, db: Database, throttle: Throttle) -> Response:
     """``POST auth/key/verify/``: 204 when the key (access or upload) belongs to the user."""
     _data, username, key = _credentials(request)
-    _check_key(db, username, key)
+    _check_key(request, db, throttle, username, key)
     return json_response(None, 204)
 
 
-def verify_organisation(request: Request, db: Database) -> Response:
+def verify_organisation(request: Request, db: Database, throttle: Throttle) -> Response:
     """``POST auth/key/verify-organisation/``: 204 when the user is a member of the portal."""
     data, username, key = _credentials(request)
     subdomain = data.get("organisation")
     if not isinstance(subdomain, str) or not subdomain:
         raise invalid("organisation", "This field is required.")
-    identity = _check_key(db, username, key)
+    identity = _check_key(request, db, throttle, username, key)
     portal_role(db, identity, subdomain)
     return json_response(None, 204)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 from urllib.parse import unquote, urlsplit
 
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Request, Response
 
 from .auth import HEADER, user_for_key
@@ -122,9 +123,17 @@ def check_credentials(db: Database, username: str, key: str, password: str) -> I
         return identity
     if username and password and users_have_passwords(db):
         row = db.one("SELECT password FROM users WHERE username = ?", (username,))
-        if row is not None and password_matches(row["password"], password):
+        stored = row["password"] if row is not None else None
+        # the same work for an unknown user or an account without a password
+        if password_matches(stored or _no_password(), password) and stored:
             return Identity(username, "access")
     return None
+
+
+@functools.cache
+def _no_password() -> str:
+    """A hash no password matches, checked when there is none to check."""
+    return generate_password_hash(secrets.token_urlsafe(32))
 
 
 def same_origin(request: Request) -> bool:

@@ -23,6 +23,7 @@ from .html_context import IDENTITY_ENVIRON, Page, title_of
 from .html_pages import PROVIDERS
 from .rest import FILTERS_ENVIRON, ApiError, Identity, page_size
 from .templating import label, render
+from .throttle import keys_for
 
 if TYPE_CHECKING:
     from .app import ArcsecondApp
@@ -198,10 +199,19 @@ class BrowserViews:
         if not sessions.form_is_ours(request):
             return self.sign_in_page(request, status=403, message=FOREIGN_FORM)
         username = (request.form.get("username") or "").strip()
-        identity = sessions.check_credentials(
-            self.db, username, (request.form.get("key") or "").strip(),
-            request.form.get("password") or "",
-        )
+        key = (request.form.get("key") or "").strip()
+        # a password is throttled per username and address, a key per address (as the API)
+        keys = keys_for(request.remote_addr, None if key else username)
+        try:
+            with self.app.throttle.check(keys) as outcome:
+                identity = sessions.check_credentials(self.db, username, key,
+                                                      request.form.get("password") or "")
+                outcome[0] = identity is not None
+        except ApiError as error:  # throttled
+            response = self.sign_in_page(request, status=error.status, username=username,
+                                         message=str(error.body["detail"]))
+            response.headers.update(error.headers)
+            return response
         if identity is None:
             return self.sign_in_page(request, status=400, message=sessions.BAD_CREDENTIALS,
                                      username=username)

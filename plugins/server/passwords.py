@@ -25,10 +25,19 @@ def hash_password(password: str) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
+#: Checked against when there is no hash (an unknown user, an account without a password), so
+#: that a failed check costs the same time whether the username exists or not.
+_NO_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * 16}${'00' * 64}"
+
+
 def check_password(password: str, stored: str | None) -> bool:
-    """Whether ``password`` matches the stored hash (False when there is none)."""
+    """Whether ``password`` matches the stored hash (False when there is none, after the same
+    work as a real check)."""
+    if not stored:
+        check_password(password, _NO_HASH)
+        return False
     try:
-        scheme, n, r, p, salt, expected = (stored or "").split("$")
+        scheme, n, r, p, salt, expected = stored.split("$")
         if scheme != "scrypt":
             return False
         digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),

@@ -89,6 +89,7 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
     from .app import ArcsecondApp
     from .engine import AccessLog, Engine
     from .faults import FaultInjector
+    from .throttle import Throttle, settings_from_env
     from .workdir import private_dir
 
     out = out or sys.stdout
@@ -96,10 +97,11 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
         raise UsageError(f"invalid fault rate {fault_rate}: expected a number between 0 and 1")
     check_port(port)
     chosen = choose_host(host)
+    throttle = Throttle(settings_from_env())
     try:
         private_dir(data_dir)
         arcsecond = ArcsecondApp(data_dir, registration_open=registration == "open" or (
-            registration == "auto" and is_loopback(chosen)))
+            registration == "auto" and is_loopback(chosen)), throttle=throttle)
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"cannot use data directory {data_dir}: {error}") from None
     app: Any = arcsecond

@@ -18,6 +18,7 @@ from .auth import HEADER, unauthorized
 from .db import Database
 from .passwords import check_password, new_token, password_problems, user_for_token
 from .rest import ApiError, detail, forbidden, json_response, method_not_allowed, read_json
+from .throttle import Throttle, keys_for
 from .views_accounts import profile_of
 
 ENDPOINTS = {"token", "registration", "apikey", "uploadkey"}
@@ -38,10 +39,10 @@ def routes() -> list[tuple[str, str]]:
 
 
 def answer(endpoint: str, args: dict[str, Any], request: Request, db: Database,
-           registration_open: bool) -> Response | None:
+           registration_open: bool, throttle: Throttle) -> Response | None:
     """The response for a password-flow request, or None when the request is not one."""
     if endpoint == "token":
-        return _post_only(request) or obtain_token(request, db)
+        return _post_only(request) or obtain_token(request, db, throttle)
     if endpoint == "registration":
         return _post_only(request) or register(request, db, registration_open)
     if endpoint in ("apikey", "uploadkey"):
@@ -102,12 +103,16 @@ def _text_fields(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]
     return values
 
 
-def obtain_token(request: Request, db: Database) -> Response:
-    """``POST auth/token/`` ``{"username", "password"}``: ``{"token": T}``."""
+def obtain_token(request: Request, db: Database, throttle: Throttle) -> Response:
+    """``POST auth/token/`` ``{"username", "password"}``: ``{"token": T}``; throttled per
+    username and per address (429), the same way whether the username exists or not."""
     fields = _text_fields(read_json(request), ("username", "password"))
-    row = db.one("SELECT password_hash FROM users WHERE username = ?", (fields["username"],))
-    if row is None or not check_password(fields["password"], row["password_hash"]):
-        raise ApiError(400, {"non_field_errors": [BAD_CREDENTIALS]})
+    with throttle.check(keys_for(request.remote_addr, fields["username"])) as outcome:
+        row = db.one("SELECT password_hash FROM users WHERE username = ?", (fields["username"],))
+        matches = check_password(fields["password"], row["password_hash"] if row else None)
+        if row is None or not matches:
+            raise ApiError(400, {"non_field_errors": [BAD_CREDENTIALS]})
+        outcome[0] = True
     return json_response({"token": new_token(db, fields["username"])})
 
 
