@@ -22,9 +22,10 @@ class Registration:
     password2: str
 
 
-def _session(config: Config, server: str | None) -> tuple[ServerProfile, ArcsecondSession]:
+def _session(config: Config, server: str | None, timeout: float | None = None
+             ) -> tuple[ServerProfile, ArcsecondSession]:
     profile = config.current(server)
-    return profile, ArcsecondSession(profile.api_server)
+    return profile, ArcsecondSession(profile.api_server, timeout=timeout)
 
 
 def _token_headers(token: str) -> dict[str, str]:
@@ -53,13 +54,15 @@ def _save_keys(config: Config, profile: ServerProfile, username: str, session: A
 
 
 def login_with_password(username: str, password: str, *, server: str | None = None,
-                        config: Config | None = None) -> ServerProfile:
+                        config: Config | None = None, timeout: float | None = None
+                        ) -> ServerProfile:
     """Log in with a password: ``auth/token/``, then both keys are fetched and saved.
 
-    Raises ValidationError (bad credentials), or the errors of the session.
+    Raises ValidationError (bad credentials), TooManyRequests (throttled for longer than
+    ``timeout``, the session's default when None), or the errors of the session.
     """
     config = config or Config()
-    profile, session = _session(config, server)
+    profile, session = _session(config, server, timeout)
     try:
         answer = session.post("auth/token", json={"username": username, "password": password},
                               authenticated=False, portal=False)

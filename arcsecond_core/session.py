@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from arcsecond_core import __version__, answers, errors
@@ -60,6 +61,20 @@ class ArcsecondRetry(Retry):
         if status_code in NOT_PROCESSED_STATUSES and self.total and self.status_forcelist:
             return status_code in self.status_forcelist
         return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None
+                  ) -> Retry:
+        """urllib3's count of one more try; none when the server asks to wait past the deadline
+        (a throttled login, 429 ``Retry-After: 900``): its answer is then the error, at once,
+        rather than a sleep to the deadline and a timeout."""
+        if response is not None and response.status in NOT_PROCESSED_STATUSES:
+            wait = self.get_retry_after(response) if self.respect_retry_after_header else None
+            left = self.time_left()
+            if wait is not None and left is not None and wait > left:
+                raise MaxRetryError(_pool, url or "", ResponseError(  # type: ignore[arg-type]
+                    f"asked to wait {wait:g} s, past the deadline"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     @staticmethod
     def time_left() -> float | None:

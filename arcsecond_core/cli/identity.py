@@ -58,7 +58,8 @@ class Login(ArcsecondCommand):
             raise errors.UsageError("a username and a key are both needed")
         from arcsecond_core.api import ArcsecondAPI
 
-        api = ArcsecondAPI(api_server=profile.api_server, server=profile.name)
+        api = ArcsecondAPI(api_server=profile.api_server, server=profile.name,
+                           timeout=self.app.options.timeout)
         try:
             api.verify_key(username, key)
         except errors.HTTPError as exc:
@@ -80,7 +81,8 @@ class Login(ArcsecondCommand):
         from arcsecond_core.accounts import login_with_password
 
         try:
-            saved = login_with_password(username, password, server=profile.name, config=config)
+            saved = login_with_password(username, password, server=profile.name, config=config,
+                                        timeout=self.app.options.timeout)
         except errors.HTTPError as exc:
             refuse("login failed on", profile, exc, " (nothing was saved)")
         self.app.stdout.write(
