@@ -6,9 +6,10 @@ So anything RFC 9112 calls ambiguous is refused here with a 400, and the connect
 
 - a field name that is not a token (``Content-Length : 5``), a field value with CR, NUL or
   another control character, a request target with a control character;
-- ``Content-Length`` twice, or not digits alone; ``Content-Length`` with ``Transfer-Encoding``
-  (RFC 9112, 6.3: a request with both is an attack or a broken proxy); ``Transfer-Encoding``
-  other than one ``chunked``, or in an HTTP/1.0 request;
+- ``Host`` missing from an HTTP/1.1 request; ``Host``, ``Content-Length`` or
+  ``Transfer-Encoding`` twice; ``Content-Length`` not digits alone; ``Content-Length`` with
+  ``Transfer-Encoding`` (RFC 9112, 6.3: a request with both is an attack or a broken proxy);
+  ``Transfer-Encoding`` other than one ``chunked``, or in an HTTP/1.0 request;
 - a chunk-size line that is not hex digits (``0x10``, ``-5``, ``zz``), a chunk not followed by
   CRLF, a body cut short, and trailer lines that are not header fields.
 
@@ -29,6 +30,8 @@ TARGET_CONTROL = re.compile(rb"[\x00-\x20\x7f]")
 DIGITS = re.compile(rb"[0-9]+")
 CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\r\n]*)?\r\n")
 CRLF = b"\r\n"
+#: Fields a request may carry once: two could be read one way by a proxy, another by the server.
+ONCE = (b"content-length", b"transfer-encoding", b"host")
 PIECE = 1024 * 1024
 MAX_CHUNK_LINE = 4096
 
@@ -50,7 +53,8 @@ def check_target(target: bytes) -> None:
 def check_field_line(line: bytes, seen: set[bytes]) -> None:
     """One header (or trailer) line, CRLF included: a token, a colon, a value without controls.
 
-    ``seen`` collects the framing fields met so far, so that a repeated one is refused."""
+    ``seen`` collects the fields met so far that may be given once, so that a repeated one is
+    refused."""
     if line == CRLF or not line.endswith(CRLF):
         return  # the end of the head, or a line the header reader refuses itself
     name, colon, value = line[:-2].partition(b":")
@@ -59,7 +63,7 @@ def check_field_line(line: bytes, seen: set[bytes]) -> None:
     if CONTROL.search(value):
         raise BadFraming("Invalid character in a header field value.")
     lowered = name.lower()
-    if lowered in (b"content-length", b"transfer-encoding"):
+    if lowered in ONCE:
         if lowered in seen:
             raise BadFraming(f"{name.decode()} may be given only once.")
         seen.add(lowered)
@@ -69,6 +73,8 @@ def check_framing(headers: dict[bytes, bytes], http10: bool) -> None:
     """The rules of RFC 9112, 6 on a request's parsed head (cheroot's header dict)."""
     length = headers.get(b"Content-Length")
     coding = headers.get(b"Transfer-Encoding")
+    if not http10 and b"Host" not in headers:
+        raise BadFraming("An HTTP/1.1 request must carry a Host header.")
     if length is not None and coding is not None:
         raise BadFraming("A request may not carry both Content-Length and Transfer-Encoding.")
     if length is not None and not DIGITS.fullmatch(length):

@@ -68,6 +68,14 @@ def test_ambiguous_heads_are_refused(server, head_extra, words):
     refused(server, raw, words)
 
 
+@pytest.mark.parametrize(("head", "words"), [
+    (b"GET / HTTP/1.1\r\n", b"must carry a Host header"),
+    (b"GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n", b"Host may be given only once"),
+])
+def test_one_host_exactly(server, head, words):
+    refused(server, head + b"\r\n" + SMUGGLED, words)
+
+
 def test_transfer_encoding_in_http_1_0_is_refused(server):
     raw = (b"POST / HTTP/1.0\r\nHost: x\r\nConnection: Keep-Alive\r\n"
            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED)
