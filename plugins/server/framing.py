@@ -28,7 +28,8 @@ TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 TARGET_CONTROL = re.compile(rb"[\x00-\x20\x7f]")
 DIGITS = re.compile(rb"[0-9]+")
-CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\r\n]*)?\r\n")
+#: A chunk-size line: hex digits, then extensions (ignored) without control characters.
+CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[\t\x20-\x7e\x80-\xff]*)?\r\n")
 CRLF = b"\r\n"
 #: Fields a request may carry once: two could be read one way by a proxy, another by the server.
 ONCE = (b"content-length", b"transfer-encoding", b"host")

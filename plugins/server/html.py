@@ -207,7 +207,9 @@ class BrowserViews:
                 identity = sessions.check_credentials(self.db, username, key,
                                                       request.form.get("password") or "")
                 outcome[0] = identity is not None
-        except ApiError as error:  # throttled
+        except ApiError as error:
+            if error.status != 429:
+                raise
             response = self.sign_in_page(request, status=error.status, username=username,
                                          message=str(error.body["detail"]))
             response.headers.update(error.headers)

@@ -42,7 +42,8 @@ def test_content_length_with_transfer_encoding_is_refused(server, framing):
 
 
 @pytest.mark.parametrize("path", ["/auth/key/verify/", "/"])
-@pytest.mark.parametrize("chunk", [b"zz", b"0x2", b"-2", b"2 2", b" 2", b"2\n{}"])
+@pytest.mark.parametrize("chunk", [b"zz", b"0x2", b"-2", b"2 2", b" 2", b"2\n{}", b"2;a\x00b",
+                                   b"2;a\rb", b"+2", b"2_0"])
 def test_a_broken_chunk_is_a_400_and_ends_the_connection(server, path, chunk):
     # "/" never reads its body: the engine reads it before answering, and finds it broken.
     raw = (request("POST", path, {**VERIFY, "Transfer-Encoding": "chunked"})
