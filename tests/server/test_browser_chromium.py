@@ -88,7 +88,12 @@ def test_sign_in_through_the_page_and_read_a_dataset_of_300_files(server: Arcsec
         assert len(driver.find_elements(By.CSS_SELECTOR, "#datafiles tbody tr")) == FILES
         assert loaded < PAGE_BUDGET_SECONDS, f"a page of {FILES} files took {loaded:.1f} s"
 
+        driver.find_element(By.LINK_TEXT, "Sign out").click()  # a page asking to confirm
+        wait.until(ec.presence_of_element_located((By.ID, "sign-out")))
+        driver.get(url)
+        assert driver.find_elements(By.ID, "datafiles")  # still signed in
         driver.find_element(By.LINK_TEXT, "Sign out").click()
+        wait.until(ec.presence_of_element_located((By.ID, "sign-out"))).click()
         wait.until(ec.presence_of_element_located((By.ID, "key")))
         driver.get(url)
         assert driver.find_element(By.TAG_NAME, "h1").text == "Sign in"
