@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from .conftest import partial_files
 from .edge import exchange, request
 
 pytestmark = pytest.mark.e2e
@@ -131,3 +132,21 @@ def test_malformed_text_in_json_is_a_400_naming_the_field(server, alice, body, f
     assert second.status == 400
     assert json.loads(second.body) == {"name": ["Null characters are not allowed."]}
     assert got.closed and not got.rest
+
+
+def test_an_upload_whose_chunks_break_midway_is_refused_and_leaves_nothing(server, alice):
+    user, api = alice
+    dataset = api.dataset()
+    boundary = "edgeboundary"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="dataset"\r\n\r\n'
+            f'{dataset["uuid"]}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="broken.bin"\r\nContent-Type: application/octet-stream\r\n\r\n').encode()
+    piece = b"x" * 300_000
+    body = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in (head, piece, piece))
+    raw = request("POST", "/datafiles/", {
+        "X-Arcsecond-API-Authorization": f"Key {user['access_key']}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Transfer-Encoding": "chunked"}) + body + b"zz\r\n" + SMUGGLED
+    refused(server, raw, b"Bad chunked transfer coding")
+    assert partial_files(server) == []
+    assert api.get(f"datafiles/?dataset={dataset['uuid']}").json()["count"] == 0
