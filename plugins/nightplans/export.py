@@ -30,7 +30,7 @@ def duration(item: dict[str, Any]) -> float | None:
     """A slot's length in seconds."""
     try:
         return (_moment(item["end"]) - _moment(item["start"])).total_seconds()
-    except (KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):
         return None
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from typing import Any
 
 
 def _angle(text: str, unit: str) -> Any:
-    """An astropy Angle (imported here: only commands given coordinates pay for it)."""
+    """An astropy Angle (imported here: only commands given coordinates pay for it); a value
+    astropy would only warn about (24 hours, 60 minutes) is refused."""
     from astropy import units as u
     from astropy.coordinates import Angle
 
-    return Angle(text, unit=getattr(u, unit))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return Angle(text, unit=getattr(u, unit))
 
 
 def _number(text: str) -> float | None:
@@ -29,7 +33,7 @@ def parse_ra(text: str) -> float:
     if value is None:
         try:
             value = float(_angle(text.strip(), "hourangle").degree)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, Warning):
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not a right ascension (degrees, or hours as 00:42:44.3 or "
                 "00h42m44s)") from None
@@ -45,7 +49,7 @@ def parse_dec(text: str) -> float:
     if value is None:
         try:
             value = float(_angle(text.strip(), "deg").degree)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, Warning):
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not a declination (degrees, or +41:16:09 or 41d16m09s)") from None
     if not -90 <= value <= 90:
