@@ -94,9 +94,7 @@ def test_manual_target_with_sexagesimal_coordinates(client, api) -> None:
 @pytest.mark.parametrize("args,code,fragment", [
     (["--name", "Nowhere-at-all"], 1, "No object, exoplanet or solar-system body"),
     (["--name", "Bad ra", "--ra", "25:61:00", "--dec", "10"], 2, "not a right ascension"),
-    (["--name", "Bad dec", "--ra", "10", "--dec", "95"], 2, "not within -90 and +90"),
     (["--name", "One half", "--ra", "10"], 2, "give both --ra and --dec"),
-    (["--name", "Klass", "--class", "Comet"], 2, "invalid choice"),
 ])
 def test_bad_creates_say_one_line_and_create_nothing(client, api, args, code, fragment) -> None:
     before = len(list(api.targets.list()))
