@@ -68,8 +68,7 @@ def test_create_by_name_resolves_and_infers_the_class(client, api) -> None:
     assert rows[0] == ["id", "name", "target_class", "mode", "object", "coordinates"]
     assert [str(m31["id"]), "M31", "AstronomicalObject", "catalogue",
             "NGC0224 00:42:44.4 +41:16:09", ""] in rows
-    shown = client.json("target", "show", "M31")
-    assert shown == m31 and client.json("target", "show", str(m31["id"])) == m31
+    assert client.json("target", "show", "M31") == m31
     assert [t["name"] for t in client.json("target", "list", "--class", "Exoplanet")] == [
         "51 Peg b"]
     assert client.json("targets") == client.json("target", "list")  # the plural alias
@@ -193,13 +192,10 @@ def test_nightplan_list_show_export_delete(client, api, server) -> None:
     assert [s["target"] for s in shown["slots"]] == [field["id"], m31["id"]]
     assert_error(client.run("nightplan", "show", NIGHT), 1, "2 nightplans are dated",
                  "--telescope")
-    assert client.json("nightplan", "show", NIGHT, "--telescope", "ESO 3.6m") == shown
     table = client.run("nightplan", "show", plan["uuid"], check=True).stdout
     assert "23:00-23:30 UTC  Field 2  70°→66°" in table
-    listed = client.json("nightplans")
-    assert {p["uuid"] for p in listed} == {plan["uuid"], other["uuid"]}
-    rows = table_rows(client.run("nightplan", "list", "--telescope", "ESO 3.6m",
-                                 check=True).stdout)
+    assert {p["uuid"] for p in api.nightplans.list()} == {plan["uuid"], other["uuid"]}
+    rows = table_rows(client.run("nightplans", "--telescope", "ESO 3.6m", check=True).stdout)
     assert rows[1][:2] == [NIGHT, plan["uuid"]] and rows[1][4] == "2" and len(rows) == 2
     exported = client.run("nightplan", "export", plan["uuid"], "-f", "csv", check=True).stdout
     lines = list(csv.DictReader(io.StringIO(exported)))
