@@ -129,6 +129,8 @@ def test_import_csv_goes_past_a_bad_row(client, api, tmp_path: Path) -> None:
     again = client.run("target", "import", str(path), "-f", "json")
     assert again.returncode == 1 and "5 of 5 failed" in again.stderr  # names stay unique
     assert len(on_server(api, "M42")) == 1
+    gone = client.run("target", "delete", "NGC 7000", "--yes", check=True)
+    assert "deleted target 'NGC 7000'" in gone.stdout and on_server(api, "NGC 7000") == []
     header = tmp_path / "bad.csv"
     header.write_text("title,ra\nM1,1\n")
     assert_error(client.run("target", "import", str(header)), 2, "no 'name' column")
