@@ -36,7 +36,7 @@ class ShowObservation(ResourceShow):
     resource = "observations"
     argument = "ID"
     argument_help = "The observation's id."
-    argument_type = identifier
+    argument_type = staticmethod(identifier)
     web_option = False
 
 
@@ -60,5 +60,5 @@ class ShowCalibration(ResourceShow):
     resource = "calibrations"
     argument = "ID"
     argument_help = "The calibration's id."
-    argument_type = identifier
+    argument_type = staticmethod(identifier)
     web_option = False
