@@ -40,7 +40,10 @@ def read_frame(path: str | os.PathLike[str], name: str | None = None) -> Frame |
     if not info.has_headers:
         return None
     if info.headers is None:
-        return info.error or "unreadable headers"
+        reason = info.error or "unreadable headers"
+        if reason.startswith("unreadable (") and reason.endswith(")"):
+            reason = reason[len("unreadable ("):-1]
+        return reason
     return frame_from_headers(info.headers)
 
 

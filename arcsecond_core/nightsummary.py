@@ -131,7 +131,8 @@ def _seconds(value: float) -> str:
 
 
 def _binned(binning: str | None) -> str:
-    return f" binned {binning}" if binning else ""
+    """`` binned 2x2`` for a binning worth saying (not 1x1, not unknown)."""
+    return f" binned {binning}" if binning and binning != "1x1" else ""
 
 
 def _lights(count: int) -> str:

@@ -1,7 +1,8 @@
 """How a summary's three parts (groups, missing, unreadable) come out in each format.
 
 - ``-f table`` (default): the groups table, then the missing calibrations and unreadable files,
-  each under its own heading (``missing: nothing`` when the night lacks nothing).
+  each under its own heading (``missing: nothing`` when the night lacks nothing); ``-c`` picks
+  the groups' columns.
 - ``-f json`` and ``-f yaml``: ``{"groups": [...], "missing": [...], "unreadable": [...]}``.
 - ``-f csv`` and ``-f value``: one row per item of every part, the first column (``part``)
   saying which, the other columns the union of the parts' fields.
@@ -16,8 +17,8 @@ from typing import Any, ClassVar
 
 from cliff.lister import Lister
 
-from arcsecond_core.cli.base import ArcsecondCommand
-from arcsecond_core.nightsummary import PARTS
+from arcsecond_core.cli.base import ArcsecondCommand, check_known_columns
+from arcsecond_core.nightsummary import GROUP_FIELDS, PARTS
 
 Summary = dict[str, list[dict[str, Any]]]
 ALL_COLUMNS = ("part", *dict.fromkeys(name for fields in PARTS.values() for name in fields))
@@ -58,6 +59,9 @@ class SummaryCommand(ArcsecondCommand, Lister):
     def produce_output(self, parsed_args: argparse.Namespace, column_names: Any,
                        data: Any) -> int:
         formatter, part = parsed_args.formatter, parsed_args.part
+        known = column_names if part is not None or formatter in ("csv", "value") else GROUP_FIELDS
+        check_known_columns("column", parsed_args.columns, known)
+        check_known_columns("sort column", getattr(parsed_args, "sort_columns", None) or [], known)
         if part is not None or formatter in ("csv", "value"):
             return super().produce_output(parsed_args, column_names, data)
         if formatter == "json":
@@ -76,7 +80,7 @@ class SummaryCommand(ArcsecondCommand, Lister):
         """The groups table, then the missing and unreadable ones under their headings."""
         asked = list(parsed_args.columns)
         out = self.app.stdout
-        for name, fields in PARTS.items():
+        for name in PARTS:
             items = self._summary[name]
             if name == "groups" and not items:
                 out.write(f"{self.empty_text}\n")
@@ -87,7 +91,8 @@ class SummaryCommand(ArcsecondCommand, Lister):
                 out.write(f"\n{name}: {len(items) if items else 'nothing'}\n")
                 if not items:
                     continue
-            parsed_args.columns = [column for column in asked if column in fields]
+            # -c picks the groups' columns; the other tables keep theirs (their reasons).
+            parsed_args.columns = asked if name == "groups" else []
             columns, rows = rows_of(self._summary, name)
             super().produce_output(parsed_args, columns, rows)
         out.flush()

@@ -81,36 +81,36 @@ def test_a_complete_night_misses_nothing() -> None:
 
 def test_a_filter_without_a_flat() -> None:
     assert missing(light("V"), light("R"), flat("V"), dark(30.0), bias()) == [
-        ("flat", "R", None, "1x1", "no flat for filter R (1 light binned 1x1)")]
+        ("flat", "R", None, "1x1", "no flat for filter R (1 light)")]
 
 
 def test_lights_without_a_filter_need_a_flat_without_one() -> None:
     night = (light(None), dark(30.0), bias())
     assert missing(*night) == [
-        ("flat", None, None, "1x1", "no flat for lights without a filter (1 light binned 1x1)")]
+        ("flat", None, None, "1x1", "no flat for lights without a filter (1 light)")]
     assert missing(*night, flat(None)) == []
 
 
 def test_an_exposure_without_a_dark_or_a_longer_one() -> None:
     assert missing(light(exposure=120.0), light(exposure=120.0), flat("V"), dark(60.0), bias()) == [
-        ("dark", None, 120.0, "1x1", "no 120 s dark binned 1x1 (2 lights)")]
+        ("dark", None, 120.0, "1x1", "no 120 s dark (2 lights)")]
 
 
 def test_a_longer_dark_could_serve_scaled_with_the_bias() -> None:
     assert missing(light(exposure=30.0), flat("V"), dark(60.0), dark(300.0), bias()) == [
-        ("dark", None, 30.0, "1x1", "no 30 s dark binned 1x1 (1 light): a scaled dark could "
+        ("dark", None, 30.0, "1x1", "no 30 s dark (1 light): a scaled dark could "
          "serve (the 60 s darks, scaled with the bias)")]
 
 
 def test_scaled_darks_need_bias_frames() -> None:
     assert missing(light(exposure=30.0), flat("V"), dark(60.0))[-1] == (
         "bias", None, None, "1x1",
-        "no bias frames (1 light binned 1x1): the scaled darks need them")
+        "no bias frames (1 light): the scaled darks need them")
 
 
 def test_no_bias_at_all() -> None:
     assert missing(light(), flat("V"), dark(30.0)) == [
-        ("bias", None, None, "1x1", "no bias frames (1 light binned 1x1)")]
+        ("bias", None, None, "1x1", "no bias frames (1 light)")]
 
 
 def test_exposures_a_hair_apart_are_the_same() -> None:
