@@ -17,7 +17,7 @@ FILTERS = (
 
 
 class ListObservation(ResourceLister):
-    """List observations, the light frames the server found in data files"""
+    """List observations, the frames of data files that are not calibrations (lights, others)"""
 
     resource = "observations"
     columns = COLUMNS
