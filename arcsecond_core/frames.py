@@ -35,6 +35,15 @@ TIME_KEYS = ("TIME-OBS", "UT", "UTC-OBS", "UTSTART")
 MJD_KEYS = ("MJD-OBS", "MJD-BEG")
 OBJECT_KEYS = ("OBJECT", "OBJNAME", "TARGET")
 IMAGE_TYPE_KEYS = ("IMAGETYP", "IMAGETYPE", "IMGTYPE", "FRAME", "FRAMETYP", "OBSTYPE", "EXPTYPE")
+FILTER_KEYS = ("FILTER", "FILTNAME", "FILTER1")
+EXPOSURE_KEYS = ("EXPTIME", "EXPOSURE", "EXP_TIME")
+#: The kinds of frame, in the order summaries show them.
+FRAME_KINDS = ("light", "bias", "dark", "flat", "other")
+#: Words of an image type naming a calibration, tried in this order ("Dark Flat" is a dark).
+CALIBRATION_WORDS = (("bias", "bias"), ("zero", "bias"), ("offset", "bias"), ("dark", "dark"),
+                     ("flat", "flat"))
+#: Words of an image type naming a light (science) frame.
+LIGHT_WORDS = ("light", "object", "science", "sci", "obj", "target")
 XISF_PROPERTIES = {
     "Observation:Time:Start": "DATE-OBS",
     "Observation:Object:Name": "OBJECT",
@@ -331,6 +340,68 @@ def parse_utc(value: Any, time_of_day: Any = None) -> dt.datetime | None:
         digits = zone[1:].replace(":", "")
         when -= sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return when
+
+
+def frame_kind(image_type: Any) -> str:
+    """``light``, ``bias``, ``dark``, ``flat`` or ``other`` from an image type as cameras write it
+    ("Light Frame", "object", "Bias Frame", "zero", "Dark Frame", "Flat Field"...); a frame
+    without an image type is a light."""
+    text = str(image_type or "").strip().lower()
+    if not text:
+        return "light"
+    for word, kind in CALIBRATION_WORDS:
+        if word in text:
+            return kind
+    words = re.split(r"[^a-z]+", text)
+    if any(word in LIGHT_WORDS for word in words) or "light" in text:
+        return "light"
+    return "other"
+
+
+def exposure_of(headers: dict[str, Any]) -> float | None:
+    """The exposure time in seconds (EXPTIME, or EXPOSURE, EXP_TIME), or None."""
+    value = first(headers, *EXPOSURE_KEYS)
+    if isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds == seconds and seconds >= 0 else None  # not NaN, not negative
+
+
+def filter_of(headers: dict[str, Any]) -> str | None:
+    """The filter's name (FILTER, FILTNAME, FILTER1), or None."""
+    value = first(headers, *FILTER_KEYS)
+    return None if value is None else str(value).strip() or None
+
+
+def binning_of(headers: dict[str, Any]) -> str | None:
+    """The binning as ``XxY`` (XBINNING/YBINNING, CCDXBIN/CCDYBIN, BINNING or CCDSUM), or None."""
+    for x_key, y_key in (("XBINNING", "YBINNING"), ("CCDXBIN", "CCDYBIN")):
+        x_bin = _whole(headers.get(x_key))
+        if x_bin is not None:
+            return f"{x_bin}x{_whole(headers.get(y_key)) or x_bin}"
+    for key in ("BINNING", "CCDSUM"):
+        value = headers.get(key)
+        if isinstance(value, str):
+            parts = [_whole(part) for part in re.split(r"[\sx*,]+", value.strip().lower()) if part]
+            if parts and all(parts):
+                return f"{parts[0]}x{parts[1] if len(parts) > 1 else parts[0]}"
+        elif _whole(value) is not None:
+            return f"{_whole(value)}x{_whole(value)}"
+    return None
+
+
+def _whole(value: Any) -> int | None:
+    """A positive whole number from a header value (``2``, ``2.0``, ``'2'``), or None."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number >= 1 and number == int(number) else None
 
 
 def observation_time(headers: dict[str, Any]) -> dt.datetime | None:

@@ -75,18 +75,25 @@ class ShowNightLog(NightLogTarget, ResourceShow):
         return parser
 
     def find(self, parsed_args: argparse.Namespace, name_or_id: str) -> dict[str, Any]:
-        from arcsecond_core.resources import is_uuid
+        return find_night_log(self, parsed_args, name_or_id)
 
-        client = self.client(parsed_args)
-        if is_uuid(name_or_id):
-            return client.find(name_or_id)
-        try:
-            date = night_date(name_or_id)
-        except argparse.ArgumentTypeError as exc:
-            raise UsageError(f"{exc}, nor a UUID") from None
-        filters = option_values(self.filters, parsed_args, self)
-        matches = [log for log in client.list(date=date, **filters) if log.get("date") == date]
-        return client.only(matches, date, "give --telescope or --site, or use the uuid")
+
+def find_night_log(command: Any, parsed_args: argparse.Namespace,
+                   name_or_id: str) -> dict[str, Any]:
+    """The night log a UUID or date names; ``command``'s filters (telescope, site) pick among
+    night logs of the same date."""
+    from arcsecond_core.resources import is_uuid
+
+    client = command.api(parsed_args).resource(RESOURCE)
+    if is_uuid(name_or_id):
+        return client.find(name_or_id)
+    try:
+        date = night_date(name_or_id)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"{exc}, nor a UUID") from None
+    filters = option_values(command.filters, parsed_args, command)
+    matches = [log for log in client.list(date=date, **filters) if log.get("date") == date]
+    return client.only(matches, date, "give --telescope or --site, or use the uuid")
 
 
 class CreateNightLog(ResourceCreate):

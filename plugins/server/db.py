@@ -96,7 +96,8 @@ CREATE TABLE IF NOT EXISTS frames (
     filter TEXT,
     exposure_time REAL,
     date_obs TEXT,
-    kind TEXT
+    kind TEXT,
+    binning TEXT
 );
 CREATE INDEX IF NOT EXISTS frames_datafile ON frames (datafile);
 CREATE TABLE IF NOT EXISTS datapackages (
@@ -269,13 +270,17 @@ USER_COLUMNS = {
     "password_hash": "TEXT",
 }
 
+# Columns added to the frames table after its first release.
+FRAME_COLUMNS = {"binning": "TEXT"}
+
 
 def add_missing_columns(conn: sqlite3.Connection) -> None:
-    """Bring an older database's users table up to date."""
-    present = {row[1] for row in conn.execute("PRAGMA table_info(users)")}
-    for column, declaration in USER_COLUMNS.items():
-        if column not in present:
-            conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
+    """Bring an older database's users and frames tables up to date."""
+    for table, columns in (("users", USER_COLUMNS), ("frames", FRAME_COLUMNS)):
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for column, declaration in columns.items():
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -9,7 +9,7 @@ from typing import Any
 
 from arcsecond_core import filetypes, frames
 
-CALIBRATION_KINDS = (("bias", "bias"), ("zero", "bias"), ("dark", "dark"), ("flat", "flat"))
+CALIBRATION_KINDS = frozenset({"bias", "dark", "flat"})
 
 
 @dataclass
@@ -38,26 +38,17 @@ def format_date(when: dt.datetime) -> str:
 
 def frame_from_headers(headers: dict[str, Any]) -> dict[str, Any]:
     """The observation or calibration a file's headers describe."""
-    image_type = str(frames.first(headers, *frames.IMAGE_TYPE_KEYS) or "").lower()
-    category, kind = "observation", "light"
-    for word, calibration in CALIBRATION_KINDS:
-        if word in image_type:
-            category, kind = "calibration", calibration
-            break
-    exposure = frames.first(headers, "EXPTIME", "EXPOSURE", "EXP_TIME")
-    try:
-        exposure_time = None if isinstance(exposure, bool) else float(exposure)
-    except (TypeError, ValueError):
-        exposure_time = None
+    kind = frames.frame_kind(frames.first(headers, *frames.IMAGE_TYPE_KEYS))
+    category = "calibration" if kind in CALIBRATION_KINDS else "observation"
     target = frames.first(headers, *frames.OBJECT_KEYS)
-    filter_name = frames.first(headers, "FILTER", "FILTNAME", "FILTER1")
     when = frames.observation_time(headers)
     return {
         "category": category,
         "kind": kind,
         "target_name": None if target is None else str(target),
-        "filter": None if filter_name is None else str(filter_name),
-        "exposure_time": exposure_time,
+        "filter": frames.filter_of(headers),
+        "exposure_time": frames.exposure_of(headers),
+        "binning": frames.binning_of(headers),
         "when": when,
         "date_obs": None if when is None else format_date(when),
     }

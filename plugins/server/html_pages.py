@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from arcsecond_core.nightsummary import frame_from_record, summarize
+
 from .html_context import Page
 from .rest import MAX_PAGE_SIZE
 
@@ -69,7 +71,8 @@ def _grouped(frames: list[dict[str, Any]], key: str, missing: str) -> list[tuple
 
 
 def nightlog(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """A night's observations by target and calibrations by kind, in time order, with files."""
+    """A night's summary (groups and missing calibrations), its observations by target and
+    calibrations by kind, in time order, with files."""
     files = page.fetch_all("datafiles", night_log=data["uuid"])
     observations = page.fetch_all("observations", night_log=data["uuid"]) or []
     calibrations = page.fetch_all("calibrations", night_log=data["uuid"]) or []
@@ -82,6 +85,7 @@ def nightlog(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         "observations_count": len(observations), "calibrations_count": len(calibrations),
         "unframed": [f for f in files or [] if f["id"] not in framed],
         **planned(page, data.get("nightplan"), observations),
+        "night_summary": summarize(frame_from_record(f) for f in observations + calibrations),
     }
 
 

@@ -136,6 +136,7 @@ def frame(row: sqlite3.Row) -> dict[str, Any]:
         "exposure_time": row["exposure_time"],
         "date_obs": row["date_obs"],
         "kind": row["kind"],
+        "binning": row["binning"],
     }
 
 

@@ -175,9 +175,9 @@ class DataFiles(Resource):
         if info.frame is not None:
             conn.execute(
                 "INSERT INTO frames (category, datafile, night_log, target_name, filter,"
-                " exposure_time, date_obs, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " exposure_time, date_obs, kind, binning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (frame["category"], file_id, night_log, frame["target_name"], frame["filter"],
-                 frame["exposure_time"], frame["date_obs"], frame["kind"]),
+                 frame["exposure_time"], frame["date_obs"], frame["kind"], frame["binning"]),
             )
         return file_id
 

@@ -119,6 +119,21 @@ class NightLogs(Resource):
         return json_response(None, 204)
 
 
+#: The kinds of frame each category holds (the ``kind`` filter's choices).
+FRAME_KINDS = {"observation": ("light", "other"), "calibration": ("bias", "dark", "flat")}
+
+
+def kind_parser(kinds: tuple[str, ...]) -> Any:
+    """A filter parser accepting one of ``kinds`` (any case); a 400 for anything else."""
+    def parse(value: Any, field_name: str) -> str:
+        text = str(value).strip().lower()
+        if text not in kinds:
+            raise invalid(field_name, f'Select a valid choice. "{value}" is not one of the '
+                                      f"available choices: {', '.join(kinds)}.")
+        return text
+    return parse
+
+
 class Frames(Resource):
     """Observations or calibrations, read-only; attached by the server to FITS/XISF files."""
 
@@ -132,6 +147,8 @@ class Frames(Resource):
         where, args = ["d.owner = ?", "fr.category = ?"], [ctx.owner, self.category]
         ctx.filter(where, args, {
             "night_log": ("fr.night_log", parse_uuid), "datafile": ("fr.datafile", parse_int),
+            "dataset": ("f.dataset", parse_uuid), "target_name": ("fr.target_name", None),
+            "kind": ("fr.kind", kind_parser(FRAME_KINDS[self.category])),
         })
         return ctx.paginate(s.FRAME_SELECT, where, args, "fr.id", s.frame)
 

@@ -24,6 +24,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+def night_summary_text(plan: Any) -> str:
+    """The summary ``night summary`` gives of the files to upload, as text."""
+    from arcsecond_core.nightframes import read_frames
+    from arcsecond_core.nightsummary_text import summary_lines
+
+    found = read_frames([(item.path, item.relative) for item in plan.files])
+    return "\n".join(summary_lines(found.summary()))
+
+
 class Upload(ArcsecondCommand, Lister):
     """Upload folders and files into a dataset: parallel, resumable, with retries"""
 
@@ -131,6 +140,8 @@ class Upload(ArcsecondCommand, Lister):
         if parsed_args.dry_run:
             rows = interrupts.wait_for(lambda: dry_run_rows(plan), nothing_sent)
             stderr.write("\n".join(lines) + "\ndry run: nothing was sent\n")
+            # The night's summary (what it holds, what is missing) ends the listing.
+            self.headline = interrupts.wait_for(lambda: night_summary_text(plan), nothing_sent)
             columns = DRY_RUN_COLUMNS if parsed_args.formatter == "table" else None
             return as_rows(rows, columns)
         if not plan.files and not parsed_args.watch:

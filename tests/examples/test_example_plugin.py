@@ -62,8 +62,8 @@ def test_plugin_list_shows_it_beside_first_party_plugins(arcsecond_client: Arcse
     assert example["version"] == metadata.version(EXAMPLE_DIST)
     assert example["state"] == "loaded"
     assert set(example["commands"]) == {
-        "dataset stats", "observation list", "observation show", "calibration list",
-        "calibration show",
+        "dataset stats", "example observation list", "example observation show",
+        "example calibration list", "example calibration show",
     }
     first_party = {
         ep.name for ep in metadata.entry_points(group="arcsecond.plugins")
@@ -139,13 +139,14 @@ def test_dataset_stats_in_a_portal(arcsecond_server, arcsecond_client: Arcsecond
 
 
 def test_observation_and_calibration_commands(arcsecond_client: ArcsecondClient, night: dict) -> None:
-    observations = arcsecond_client.json("observation", "list", "--night-log", "2025-01-10")
+    observations = arcsecond_client.json("example", "observation", "list",
+                                         "--night-log", "2025-01-10")
     assert sorted(o["filter"] for o in observations) == ["R", "V"]
-    one = arcsecond_client.json("observation", "show", str(observations[0]["id"]))
+    one = arcsecond_client.json("example", "observation", "show", str(observations[0]["id"]))
     assert one["target_name"] == "M42"
-    calibrations = arcsecond_client.json("calibration", "list")
+    calibrations = arcsecond_client.json("example", "calibration", "list")
     assert [c["kind"] for c in calibrations] == ["flat"]
-    table = arcsecond_client.run("calibration", "list", check=True).stdout
+    table = arcsecond_client.run("example", "calibration", "list", check=True).stdout
     assert "| flat" in table
 
 

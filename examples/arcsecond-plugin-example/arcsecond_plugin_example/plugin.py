@@ -14,10 +14,10 @@ PLUGIN = Plugin(
     description="Dataset statistics, observations and calibrations (an example plugin)",
     commands={
         "dataset stats": "arcsecond_plugin_example.stats:DatasetStats",
-        "observation list": "arcsecond_plugin_example.observations:ListObservations",
-        "observation show": "arcsecond_plugin_example.observations:ShowObservation",
-        "calibration list": "arcsecond_plugin_example.observations:ListCalibrations",
-        "calibration show": "arcsecond_plugin_example.observations:ShowCalibration",
+        "example observation list": "arcsecond_plugin_example.observations:ListObservations",
+        "example observation show": "arcsecond_plugin_example.observations:ShowObservation",
+        "example calibration list": "arcsecond_plugin_example.observations:ListCalibrations",
+        "example calibration show": "arcsecond_plugin_example.observations:ShowCalibration",
     },
     # ArcsecondAPI exposes each resource under its name: ``api.example_observations``.
     resources={"example_observations": OBSERVATIONS, "example_calibrations": CALIBRATIONS},

@@ -21,24 +21,25 @@ def upload_frames(arcsecond_client, fits_file) -> tuple[dict, dict]:
 
 def test_observation_list_and_show(arcsecond_client, fits_file) -> None:
     light, _dark = upload_frames(arcsecond_client, fits_file)
-    observations = arcsecond_client.json("observation", "list")
+    observations = arcsecond_client.json("example", "observation", "list")
     assert [o["target_name"] for o in observations] == ["NGC 7000"]
-    shown = arcsecond_client.json("observation", "show", str(observations[0]["id"]))
+    shown = arcsecond_client.json("example", "observation", "show", str(observations[0]["id"]))
     assert shown["datafile"] == light["id"]
     assert shown["filter"] == "Ha"
 
 
 def test_calibration_list_by_night_log_date(arcsecond_client, fits_file) -> None:
     upload_frames(arcsecond_client, fits_file)
-    calibrations = arcsecond_client.json("calibration", "list", "--night-log", "2024-06-01")
+    calibrations = arcsecond_client.json("example", "calibration", "list",
+                                         "--night-log", "2024-06-01")
     assert [c["kind"] for c in calibrations] == ["dark"]
-    missing = arcsecond_client.run("calibration", "list", "--night-log", "2024-06-02")
+    missing = arcsecond_client.run("example", "calibration", "list", "--night-log", "2024-06-02")
     assert missing.returncode == 1
     assert "no night log dated '2024-06-02'" in missing.stderr
 
 
 def test_show_unknown_observation(arcsecond_client) -> None:
-    proc = arcsecond_client.run("observation", "show", "999999")
+    proc = arcsecond_client.run("example", "observation", "show", "999999")
     assert proc.returncode == 1
     assert "no observation '999999'" in proc.stderr
 
