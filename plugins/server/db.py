@@ -26,10 +26,11 @@ CREATE TABLE IF NOT EXISTS organisations (
     created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS memberships (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
     subdomain TEXT NOT NULL REFERENCES organisations(subdomain) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (username, subdomain)
+    UNIQUE (username, subdomain)
 );
 CREATE TABLE IF NOT EXISTS sites (
     uuid TEXT PRIMARY KEY,
@@ -201,6 +202,29 @@ CREATE TABLE IF NOT EXISTS tokens (
     created TEXT NOT NULL
 );
 """
+# All-sky cameras and their images (the files are under files/allsky/<camera>/).
+ALLSKY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS allskycameras (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskycameras_owner ON allskycameras (owner, created);
+CREATE TABLE IF NOT EXISTS allskyimages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera TEXT NOT NULL REFERENCES allskycameras(uuid) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    utc_timestamp TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskyimages_camera ON allskyimages (camera, utc_timestamp);
+"""
 # Columns added to the users table after its first release (added in place to older databases).
 USER_COLUMNS = {
     "first_name": "TEXT NOT NULL DEFAULT ''",
@@ -215,6 +239,30 @@ def add_missing_columns(conn: sqlite3.Connection) -> None:
     for column, declaration in USER_COLUMNS.items():
         if column not in present:
             conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
+
+
+def number_memberships(conn: sqlite3.Connection) -> None:
+    """Give an older database's memberships their integer ids (the ``members`` resource's), in
+    the order they were made; the table is rebuilt in one transaction."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(memberships)")}
+    if "id" in present:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("ALTER TABLE memberships RENAME TO memberships_unnumbered")
+        conn.execute(
+            "CREATE TABLE memberships (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,"
+            " subdomain TEXT NOT NULL REFERENCES organisations(subdomain) ON DELETE CASCADE,"
+            " role TEXT NOT NULL, UNIQUE (username, subdomain))"
+        )
+        conn.execute("INSERT INTO memberships (username, subdomain, role) SELECT username,"
+                     " subdomain, role FROM memberships_unnumbered ORDER BY rowid")
+        conn.execute("DROP TABLE memberships_unnumbered")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -244,6 +292,8 @@ class Database:
         conn.executescript(SCHEMA)
         conn.executescript(LEGACY_SCHEMA)
         add_missing_columns(conn)
+        number_memberships(conn)
+        conn.executescript(ALLSKY_SCHEMA)
         conn.close()
 
     @property

@@ -29,7 +29,7 @@ RELATED = {
     "night_log": "nightlogs", "nightlogs": "nightlogs", "datafile": "datafiles",
     "observation": "observations", "calibration": "calibrations",
     "instrument": "instruments", "organisation": "organisations", "profile": "profiles",
-    "parent_star": "objects", "planets": "exoplanets",
+    "parent_star": "objects", "planets": "exoplanets", "camera": "allskycameras",
 }
 #: The field that identifies an object of a resource, where it is not ``uuid`` (or ``id``).
 ID_FIELDS = {
