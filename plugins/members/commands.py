@@ -45,6 +45,7 @@ class AddMember(ResourceShowOne):
     """Add a user to a portal, or change the role of a member (admins only)"""
 
     resource = RESOURCE
+    portal_option = False
     web_option = False
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -68,6 +69,7 @@ class RemoveMember(ResourceDelete):
     """Remove members from a portal (admins only; the last admin stays)"""
 
     resource = RESOURCE
+    portal_option = False
     argument = "USER"
     argument_help = "The username (several remove several)."
 

@@ -244,11 +244,16 @@ def add_missing_columns(conn: sqlite3.Connection) -> None:
 def number_memberships(conn: sqlite3.Connection) -> None:
     """Give an older database's memberships their integer ids (the ``members`` resource's), in
     the order they were made; the table is rebuilt in one transaction."""
-    present = {row[1] for row in conn.execute("PRAGMA table_info(memberships)")}
-    if "id" in present:
+    def numbered() -> bool:
+        return "id" in {row[1] for row in conn.execute("PRAGMA table_info(memberships)")}
+
+    if numbered():
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if numbered():  # another server process on this data directory did it meanwhile
+            conn.execute("ROLLBACK")
+            return
         conn.execute("ALTER TABLE memberships RENAME TO memberships_unnumbered")
         conn.execute(
             "CREATE TABLE memberships (id INTEGER PRIMARY KEY AUTOINCREMENT,"
