@@ -123,6 +123,30 @@ CREATE TABLE IF NOT EXISTS datapackage_nightlogs (
 );
 """
 
+# All-sky cameras and their images (the files are under files/allsky/<camera>/).
+ALLSKY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS allskycameras (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskycameras_owner ON allskycameras (owner, created);
+CREATE TABLE IF NOT EXISTS allskyimages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera TEXT NOT NULL REFERENCES allskycameras(uuid) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    utc_timestamp TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskyimages_camera ON allskyimages (camera, utc_timestamp);
+"""
+
 # Public and older resources (API.md): catalogues the admin imports, activities, observing runs,
 # instruments, satellites, and the password flow's hashes and tokens.
 LEGACY_SCHEMA = """
@@ -202,29 +226,6 @@ CREATE TABLE IF NOT EXISTS tokens (
     created TEXT NOT NULL
 );
 """
-# All-sky cameras and their images (the files are under files/allsky/<camera>/).
-ALLSKY_SCHEMA = """
-CREATE TABLE IF NOT EXISTS allskycameras (
-    uuid TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    name TEXT NOT NULL,
-    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
-    created TEXT NOT NULL,
-    modified TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS allskycameras_owner ON allskycameras (owner, created);
-CREATE TABLE IF NOT EXISTS allskyimages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    camera TEXT NOT NULL REFERENCES allskycameras(uuid) ON DELETE CASCADE,
-    file_name TEXT NOT NULL,
-    path TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    utc_timestamp TEXT NOT NULL,
-    created TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS allskyimages_camera ON allskyimages (camera, utc_timestamp);
-"""
 # Columns added to the users table after its first release (added in place to older databases).
 USER_COLUMNS = {
     "first_name": "TEXT NOT NULL DEFAULT ''",
@@ -239,6 +240,16 @@ def add_missing_columns(conn: sqlite3.Connection) -> None:
     for column, declaration in USER_COLUMNS.items():
         if column not in present:
             conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the pragmas every connection needs (WAL, foreign keys, busy timeout)."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
 
 
 def number_memberships(conn: sqlite3.Connection) -> None:
@@ -268,16 +279,6 @@ def number_memberships(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the pragmas every connection needs (WAL, foreign keys, busy timeout)."""
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
 
 
 class Database:

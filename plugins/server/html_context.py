@@ -24,12 +24,13 @@ IDENTITY_ENVIRON = "arcsecond.browser_identity"
 
 #: A field naming another object, and the resource that object belongs to.
 RELATED = {
+    "camera": "allskycameras",
     "telescope": "telescopes", "telescopes": "telescopes",
     "observing_site": "observingsites", "dataset": "datasets", "datasets": "datasets",
     "night_log": "nightlogs", "nightlogs": "nightlogs", "datafile": "datafiles",
     "observation": "observations", "calibration": "calibrations",
     "instrument": "instruments", "organisation": "organisations", "profile": "profiles",
-    "parent_star": "objects", "planets": "exoplanets", "camera": "allskycameras",
+    "parent_star": "objects", "planets": "exoplanets",
 }
 #: The field that identifies an object of a resource, where it is not ``uuid`` (or ``id``).
 ID_FIELDS = {

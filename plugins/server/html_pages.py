@@ -108,8 +108,8 @@ def allskycamera(page: Page, data: dict[str, Any]) -> dict[str, Any]:
 
 
 PROVIDERS: dict[str, Callable[[Page, dict[str, Any]], dict[str, Any]]] = {
+    "allskycameras": allskycamera,
     "datasets": dataset,
     "nightlogs": nightlog,
     "datapackages": datapackage,
-    "allskycameras": allskycamera,
 }
