@@ -244,6 +244,19 @@ def test_bad_images_are_field_errors_and_leave_nothing(server, team, case, field
     assert partial_files(server) == [] and stored_images(server) == []
 
 
+def test_an_upload_key_sends_images_but_deletes_nothing(server, team) -> None:
+    info, api = team["admin"]
+    cam = api.post("allskycameras/", json={"name": "upload key"}).json()["uuid"]
+    roof = Api(server, info["upload_key"], team["portal"])
+    sent = send(roof, cam, "sky.jpg", jpeg_bytes(), "2026-12-03T21:00:00Z")
+    assert sent.status_code == 201, sent.text
+    assert roof.get(f"allskycameras/{cam}/images/").json()["count"] == 1
+    assert roof.delete(f"allskycameras/{cam}/images/{sent.json()['id']}/").status_code == 403
+    assert roof.delete(f"allskycameras/{cam}/").status_code == 403
+    assert roof.get("members/").status_code == 403
+    assert api.delete(f"allskycameras/{cam}/").status_code == 204
+
+
 def test_malformed_image_uploads_are_400_and_leave_nothing(server, team) -> None:
     api = team["admin"][1]
     cam = api.post("allskycameras/", json={"name": "cut short"}).json()["uuid"]
