@@ -88,7 +88,7 @@ class Sender:
             outcome.note = f"cannot read it ({exc.strerror or exc})"
             return outcome
         except errors.ArcsecondError as exc:
-            outcome.note = str(exc)
+            outcome.note = reason(exc)
             outcome.retryable = isinstance(exc, TRANSIENT)
             return outcome
         outcome.id = record.get("id")
@@ -97,6 +97,16 @@ class Sender:
             return outcome
         outcome.status = SENT
         return outcome
+
+
+def reason(exc: errors.ArcsecondError) -> str:
+    """What went wrong, in the server's words when it gave some (without the request's URL)."""
+    if isinstance(exc, errors.ValidationError) and exc.fields:
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.fields.items())
+    payload = getattr(exc, "payload", None)
+    if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
+        return f"{payload['detail']} ({getattr(exc, 'status_code', '')})"
+    return str(exc)
 
 
 def headline(outcomes: list[Outcome], interrupted: bool = False) -> str:

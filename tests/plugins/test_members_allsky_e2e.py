@@ -170,6 +170,13 @@ def test_upload_times_from_the_option_exif_and_mtime(team, tmp_path: Path) -> No
     assert "failed notes.jpg" not in again.stderr and f"failed {notes}" in again.stderr
     assert "Upload a valid image" in again.stdout and "Traceback" not in again.stderr
     assert len(images(client, portal, camera["uuid"])) == 5
+    client.login("upload")  # a roof computer with the upload key only
+    try:
+        client.run("allskycamera", "upload", "Dome south", str(jpeg(tmp_path / "roof.jpg")),
+                   "-p", portal, check=True)
+    finally:
+        client.login("access")
+    assert len(images(client, portal, camera["uuid"])) == 6
 
     listed = client.json("allskycamera", "list", "-p", portal)
     assert [c["name"] for c in listed] == ["Dome south"]
