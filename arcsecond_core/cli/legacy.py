@@ -22,7 +22,7 @@ REPLACED = {
     "profiles": "profile show",
     "organisations": "portal list",
     "uploadkeys": "whoami",
-    "members": "portal list",
+    "members": "portal member list",
     "findingcharts": None,
 }
 VERBS = ("read", "list", "create", "update", "delete")

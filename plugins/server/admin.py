@@ -26,7 +26,7 @@ RESERVED_SUBDOMAINS = {
     "auth", "web", "api", "admin", "static", "media", "profiles", "organisations",
     "observingsites", "telescopes", "datasets", "datafiles", "nightlogs", "observations",
     "calibrations", "datapackages", "objects", "exoplanets", "activities", "observingruns",
-    "instruments", "satellites",
+    "instruments", "satellites", "members", "allskycameras",
 }
 DEMO = {
     "username": "demo",

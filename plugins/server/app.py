@@ -23,8 +23,10 @@ from .rest import ApiError, Context, json_response, method_not_allowed, not_foun
 from .throttle import Throttle
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
 from .views_activities import Activities, Instruments, ObservingRuns
+from .views_allsky import AllSkyCameras
 from .views_datafiles import DataFiles
 from .views_datasets import DataPackages, Datasets
+from .views_members import Members
 from .views_nightlogs import Frames, NightLogs
 from .views_nightplans import NightPlans
 from .views_objects import Exoplanets, Objects
@@ -82,6 +84,7 @@ class ArcsecondApp:
             Objects(), Exoplanets(), Activities(), ObservingRuns(), Instruments(), Satellites(),
             Targets(), TargetLists(), NightPlans(),
         ]
+        resources += [Members(), AllSkyCameras(self.files_dir, self.datafiles.tmp_dir)]
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()
         self.browser = BrowserViews(self)
@@ -108,9 +111,21 @@ class ArcsecondApp:
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/", endpoint="list"),
                 Rule(f"/<portal:portal>/<any({prefixable}):resource>/<id>/", endpoint="detail"),
                 Rule("/<portal:portal>/datafiles/<id>/download/", endpoint="download"),
+                *self._extra_rules(),
             ],
             converters={"portal": converter},
         )
+
+    def _extra_rules(self) -> list[Rule]:
+        """The resources' own paths below their detail (``allskycameras/<id>/images/``)."""
+        rules = []
+        for name, resource in self.resources.items():
+            for endpoint, tail in resource.extra_routes.items():
+                rules.append(Rule(f"/{name}/{tail}", endpoint=f"{name}:{endpoint}"))
+                if resource.prefixable:
+                    rules.append(Rule(f"/<portal:portal>/{name}/{tail}",
+                                      endpoint=f"{name}:{endpoint}"))
+        return rules
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         environ.setdefault("wsgi.file_wrapper", file_wrapper)
@@ -153,6 +168,9 @@ class ArcsecondApp:
         role = portal_role(self.db, identity, portal) if portal else None
         owner = f"org:{portal}" if portal else f"user:{identity.username}"
         ctx = Context(request, self.db, self.files_dir, identity, owner, portal, role)
+        name, _, extra = endpoint.partition(":")
+        if extra:
+            return self.resources[name].answer(extra, ctx, args)
         if endpoint == "download":
             if request.method not in ("GET", "HEAD"):
                 raise method_not_allowed(request.method)

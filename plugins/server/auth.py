@@ -22,6 +22,9 @@ UPLOAD_SCOPE = {
     ("organisations", "read"),
     ("profiles", "read"),
     ("datafiles", "create"),
+    # a roof computer holding only the upload key sends its all-sky camera's images
+    ("allskycameras", "read"),
+    ("allskycameras", "create"),
 }
 
 _KEY_RE = re.compile(r"^\s*Key\s+(\S+)\s*$", re.IGNORECASE)

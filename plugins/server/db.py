@@ -26,10 +26,11 @@ CREATE TABLE IF NOT EXISTS organisations (
     created TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS memberships (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
     subdomain TEXT NOT NULL REFERENCES organisations(subdomain) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (username, subdomain)
+    UNIQUE (username, subdomain)
 );
 CREATE TABLE IF NOT EXISTS sites (
     uuid TEXT PRIMARY KEY,
@@ -121,6 +122,30 @@ CREATE TABLE IF NOT EXISTS datapackage_nightlogs (
     position INTEGER NOT NULL,
     PRIMARY KEY (package, nightlog)
 );
+"""
+
+# All-sky cameras and their images (the files are under files/allsky/<camera>/).
+ALLSKY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS allskycameras (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskycameras_owner ON allskycameras (owner, created);
+CREATE TABLE IF NOT EXISTS allskyimages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera TEXT NOT NULL REFERENCES allskycameras(uuid) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    utc_timestamp TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS allskyimages_camera ON allskyimages (camera, utc_timestamp);
 """
 
 # Public and older resources (API.md): catalogues the admin imports, activities, observing runs,
@@ -293,6 +318,35 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def number_memberships(conn: sqlite3.Connection) -> None:
+    """Give an older database's memberships their integer ids (the ``members`` resource's), in
+    the order they were made; the table is rebuilt in one transaction."""
+    def numbered() -> bool:
+        return "id" in {row[1] for row in conn.execute("PRAGMA table_info(memberships)")}
+
+    if numbered():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if numbered():  # another server process on this data directory did it meanwhile
+            conn.execute("ROLLBACK")
+            return
+        conn.execute("ALTER TABLE memberships RENAME TO memberships_unnumbered")
+        conn.execute(
+            "CREATE TABLE memberships (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,"
+            " subdomain TEXT NOT NULL REFERENCES organisations(subdomain) ON DELETE CASCADE,"
+            " role TEXT NOT NULL, UNIQUE (username, subdomain))"
+        )
+        conn.execute("INSERT INTO memberships (username, subdomain, role) SELECT username,"
+                     " subdomain, role FROM memberships_unnumbered ORDER BY rowid")
+        conn.execute("DROP TABLE memberships_unnumbered")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class Database:
     """The data directory's database, one connection per thread and one writer at a time."""
 
@@ -311,6 +365,8 @@ class Database:
         conn.executescript(LEGACY_SCHEMA)
         conn.executescript(PLANNING_SCHEMA)
         add_missing_columns(conn)
+        number_memberships(conn)
+        conn.executescript(ALLSKY_SCHEMA)
         conn.close()
 
     @property

@@ -28,6 +28,9 @@ from .throttle import keys_for
 if TYPE_CHECKING:
     from .app import ArcsecondApp
 
+#: Files a page shows inline (``<img>``), which the browser asks for with its session cookie
+#: and without preferring HTML.
+SESSION_FILES = frozenset({"allskycameras:image_file"})
 TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
 FOREIGN_FORM = ("This form did not come from this server's own page (or it has expired): "
                 "please try again from the page.")
@@ -84,6 +87,8 @@ class BrowserViews:
             return self.sign_in(request) if endpoint == "sign_in" else self.sign_out(request)
         if endpoint == "old_page":
             return self.old_page(request, args["resource"], args.get("object_id"))
+        if self.session_file(request):
+            return self.view(request)
         if not wants_html(request):
             return None
         if endpoint == "live":
@@ -91,6 +96,18 @@ class BrowserViews:
         if endpoint == "object_page":
             return redirect(f"/objects/{quote(args['object_id'], safe='')}/", 302)
         return self.view(request)
+
+    def session_file(self, request: Request) -> bool:
+        """A GET of a file in SESSION_FILES with a session cookie and no key header."""
+        if request.method not in ("GET", "HEAD") or sessions.has_key_header(request):
+            return False
+        if not request.cookies.get(sessions.COOKIE):
+            return False
+        try:
+            endpoint, _args = self.app.url_map.bind_to_environ(request.environ).match()
+        except HTTPException:
+            return False
+        return endpoint in SESSION_FILES
 
     def viewer(self, request: Request) -> Identity | None:
         """Who reads the page: the key header's user, else the session cookie's."""
@@ -152,7 +169,7 @@ class BrowserViews:
 
     def home(self, page: Page) -> Response:
         profile = page.fetch(f"/profiles/{quote(page.viewer.username)}/") if page.viewer else None
-        resources = [name for name, r in self.app.resources.items()]
+        resources = [name for name, r in self.app.resources.items() if not r.portal_only]
         body = render("home.html", page=page, resources=resources,
                       memberships=(profile or {}).get("memberships", []), title="Home")
         return html_response(body)

@@ -24,6 +24,7 @@ IDENTITY_ENVIRON = "arcsecond.browser_identity"
 
 #: A field naming another object, and the resource that object belongs to.
 RELATED = {
+    "camera": "allskycameras",
     "telescope": "telescopes", "telescopes": "telescopes",
     "observing_site": "observingsites", "dataset": "datasets", "datasets": "datasets",
     "night_log": "nightlogs", "nightlogs": "nightlogs", "datafile": "datafiles",

@@ -126,7 +126,22 @@ def datapackage(page: Page, data: dict[str, Any]) -> dict[str, Any]:
     return {"package_datasets": datasets, "package_nightlogs": nightlogs}
 
 
+def allskycamera(page: Page, data: dict[str, Any]) -> dict[str, Any]:
+    """A camera's latest image (shown when a browser can show its kind) and its images' page."""
+    from urllib.parse import urlparse
+
+    from .allsky_images import SHOWN_INLINE
+
+    latest = None
+    if data.get("latest_image"):
+        latest = page.fetch(urlparse(data["latest_image"]).path.removesuffix("file/"))
+    images = f"{page.url('allskycameras', data['uuid'])}images/"
+    return {"latest": latest, "images_page": images,
+            "inline": bool(latest) and latest.get("content_type") in SHOWN_INLINE}
+
+
 PROVIDERS: dict[str, Callable[[Page, dict[str, Any]], dict[str, Any]]] = {
+    "allskycameras": allskycamera,
     "datasets": dataset,
     "nightlogs": nightlog,
     "datapackages": datapackage,

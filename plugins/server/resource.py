@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from werkzeug.wrappers import Response
 
@@ -26,6 +26,15 @@ class Resource:
     name = ""
     id_kind = "uuid"
     prefixable = True
+    #: Only below a portal's prefix (``<subdomain>/members/``); not found without one.
+    portal_only = False
+    #: Paths below ``<name>/`` beyond list and detail: endpoint -> path with werkzeug
+    #: placeholders (``<id>/images/``); requests there go to :meth:`answer`.
+    extra_routes: ClassVar[dict[str, str]] = {}
+
+    def answer(self, endpoint: str, ctx: Context, args: dict[str, Any]) -> Response:
+        """The answer at one of ``extra_routes`` (its own verbs and scope checks)."""
+        raise not_found()
 
     def key(self, raw: str) -> Any:
         """The identifier in the URL converted to its type; 404 if it cannot be one."""

@@ -1,0 +1,1 @@
+"""All-sky cameras: ``arcsecond allskycamera ...`` and ``api.allskycameras``."""

@@ -1,0 +1,1 @@
+"""A portal's members: ``arcsecond portal member list|add|remove`` and ``api.members``."""
