@@ -25,9 +25,9 @@ def observability(site: Site | Mapping[str, Any], date: dt.date | str | None = N
 
     ``site`` is a :class:`~.site.Site` or an ``observingsites/`` object; ``targets`` are
     :class:`~.targets.SkyTarget`, ``targets/`` or ``objects/`` objects, or solar-system body
-    names. Times are aware UTC datetimes (see :func:`.observability.rank` for the fields).
+    names. Times are aware UTC datetimes (see :func:`.visibility.rank` for the fields).
     """
-    from .observability import Constraints, explore
+    from .visibility import Constraints, explore
 
     place = as_site(site)
     return explore(place, as_date(date, place), as_targets(targets),

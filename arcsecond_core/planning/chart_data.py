@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .observability import Observation
 from .sky import to_datetime
+from .visibility import Observation
 
 #: The chart spans the dark of the night with this much of the evening and morning around it.
 MARGIN = dt.timedelta(minutes=45)

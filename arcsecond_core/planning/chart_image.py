@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from .chart_data import chart_data, datetimes
-from .observability import Observation
+from .visibility import Observation
 
 MOST = 20
 SHADE = {1: 0.10, 2: 0.20, 3: 0.32, 4: 0.45}

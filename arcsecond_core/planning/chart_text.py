@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 
 from .chart_data import chart_data, datetimes
-from .observability import Observation
+from .visibility import Observation
 
 #: The plot's own width: with its axes and labels the chart fits 80 columns.
 WIDTH, HEIGHT = 50, 16

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: The bodies astropy's ``get_body`` places with the builtin ephemeris.
@@ -22,6 +22,8 @@ class SkyTarget:
     ra: float | None = None
     dec: float | None = None
     body: str | None = None
+    #: The saved target's identifier on the server, when it is one.
+    ident: Any = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.body is None and (self.ra is None or self.dec is None):
@@ -50,15 +52,16 @@ def sky_target_from_api(record: dict[str, Any]) -> SkyTarget:
     name = str(record.get("name") or (record.get("object") or {}).get("name") or "target")
     names = [name, (record.get("object") or {}).get("name"), record.get("identifier")]
     body = next((solar_system_body(n) for n in names if n and solar_system_body(n)), None)
+    ident = record.get("id")
     if body is not None:
-        return SkyTarget(name, body=body)
+        return SkyTarget(name, body=body, ident=ident)
     if record.get("target_class") in MOVING_CLASSES:
         raise TargetError(f"target {name!r} is a solar-system body this offline ephemeris does not "
                           "know (only the Sun, the Moon and the planets)")
     for place in _positions(record):
         ra, dec = _degrees(place)
         if ra is not None and dec is not None:
-            return SkyTarget(name, ra, dec)
+            return SkyTarget(name, ra, dec, ident=ident)
     raise TargetError(f"target {name!r} has no coordinates")
 
 

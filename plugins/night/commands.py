@@ -114,7 +114,7 @@ class ExploreNight(ColumnChoice, NightCommand, Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Iterable[Any]]:
-        from arcsecond_core.planning.observability import observe
+        from arcsecond_core.planning.visibility import observe
 
         if parsed_args.chart and parsed_args.formatter in MACHINE:
             raise UsageError(f"--chart draws text: not with -f {parsed_args.formatter}")

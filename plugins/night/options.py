@@ -7,8 +7,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from arcsecond_core.planning.observability import Constraints
     from arcsecond_core.planning.site import Site
+    from arcsecond_core.planning.visibility import Constraints
 
 
 def date_text(text: str) -> str:
@@ -84,7 +84,7 @@ def night_date(parsed_args: argparse.Namespace, site: Site) -> dt.date:
 
 
 def constraints(parsed_args: argparse.Namespace) -> Constraints:
-    from arcsecond_core.planning.observability import Constraints
+    from arcsecond_core.planning.visibility import Constraints
 
     return Constraints(parsed_args.min_altitude, parsed_args.max_airmass,
                        parsed_args.min_moon_separation)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from arcsecond_core.planning import sky
-from arcsecond_core.planning.observability import Constraints, observe
 from arcsecond_core.planning.site import Site
 from arcsecond_core.planning.twilight import night_events
+from arcsecond_core.planning.visibility import Constraints, observe
 
 from .conftest import ALL, DECEMBER, FIXED, JUNE, LA_SILLA, MAUNA_KEA, MOON, TROMSO
 
