@@ -25,8 +25,10 @@ from .views_activities import Activities, Instruments, ObservingRuns
 from .views_datafiles import DataFiles
 from .views_datasets import DataPackages, Datasets
 from .views_nightlogs import Frames, NightLogs
+from .views_nightplans import NightPlans
 from .views_objects import Exoplanets, Objects
 from .views_satellites import Satellites
+from .views_targets import TargetLists, Targets
 from .workdir import UploadArea
 
 BANNER = "Arcsecond-compatible server"
@@ -74,6 +76,7 @@ class ArcsecondApp:
             self.datafiles, NightLogs(), Frames("observations", "observation"),
             Frames("calibrations", "calibration"), DataPackages(),
             Objects(), Exoplanets(), Activities(), ObservingRuns(), Instruments(), Satellites(),
+            Targets(), TargetLists(), NightPlans(),
         ]
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()

@@ -201,6 +201,67 @@ CREATE TABLE IF NOT EXISTS tokens (
     created TEXT NOT NULL
 );
 """
+# Planning: targets, target lists and night plans (API.md, "Planning and the night's equipment").
+PLANNING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS targets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    identifier TEXT,
+    target_class TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    object_name TEXT NOT NULL,
+    object_ra REAL NOT NULL,
+    object_dec REAL NOT NULL,
+    ra REAL,
+    dec REAL,
+    color TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    profile TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS targetlists (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS targetlist_targets (
+    list TEXT NOT NULL REFERENCES targetlists(uuid) ON DELETE CASCADE,
+    target INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (list, target)
+);
+CREATE TABLE IF NOT EXISTS nightplans (
+    uuid TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    date TEXT NOT NULL,
+    site TEXT REFERENCES sites(uuid) ON DELETE SET NULL,
+    telescope TEXT REFERENCES telescopes(uuid) ON DELETE SET NULL,
+    targetlist TEXT REFERENCES targetlists(uuid) ON DELETE SET NULL,
+    constraints TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nightplans_owner ON nightplans (owner, date);
+CREATE TABLE IF NOT EXISTS nightplan_slots (
+    plan TEXT NOT NULL REFERENCES nightplans(uuid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    target INTEGER REFERENCES targets(id) ON DELETE SET NULL,
+    target_name TEXT NOT NULL,
+    start TEXT NOT NULL,
+    "end" TEXT NOT NULL,
+    altitude_start REAL,
+    altitude_end REAL,
+    exposure_time REAL,
+    PRIMARY KEY (plan, position)
+);
+"""
 # Columns added to the users table after its first release (added in place to older databases).
 USER_COLUMNS = {
     "first_name": "TEXT NOT NULL DEFAULT ''",
@@ -243,6 +304,7 @@ class Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.executescript(SCHEMA)
         conn.executescript(LEGACY_SCHEMA)
+        conn.executescript(PLANNING_SCHEMA)
         add_missing_columns(conn)
         conn.close()
 

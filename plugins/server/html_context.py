@@ -30,6 +30,7 @@ RELATED = {
     "observation": "observations", "calibration": "calibrations",
     "instrument": "instruments", "organisation": "organisations", "profile": "profiles",
     "parent_star": "objects", "planets": "exoplanets",
+    "target": "targets", "targetlist": "targetlists", "nightplan": "nightplans",
 }
 #: The field that identifies an object of a resource, where it is not ``uuid`` (or ``id``).
 ID_FIELDS = {

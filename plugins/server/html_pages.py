@@ -81,7 +81,36 @@ def nightlog(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         "calibration_groups": _grouped(calibrations, "kind", "(unknown kind)"),
         "observations_count": len(observations), "calibrations_count": len(calibrations),
         "unframed": [f for f in files or [] if f["id"] not in framed],
+        **planned(page, data.get("nightplan"), observations),
     }
+
+
+def _key(name: Any) -> str:
+    return "".join(ch for ch in str(name or "").casefold() if ch.isalnum())
+
+
+def planned(page: Page, plan_uuid: str | None,
+            observations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The night plan of a night log, each slot beside the observations of its target."""
+    plan = page.fetch_one("nightplans", plan_uuid) if plan_uuid else None
+    if plan is None:
+        return {"plan": None, "planned_slots": []}
+    rows = []
+    for item in plan["slots"]:
+        seen = [o for o in observations if _key(o.get("target_name")) == _key(item["target_name"])]
+        exposure = sum(o.get("exposure_time") or 0 for o in seen)
+        rows.append({"slot": item, "observed": len(seen), "exposure": exposure})
+    return {"plan": plan, "planned_slots": rows}
+
+
+def targetlist(page: Page, data: dict[str, Any]) -> dict[str, Any]:
+    """A target list's targets, each with the position it is observed at."""
+    rows = []
+    for item in data.get("targets", []):
+        position = item.get("coordinates") or item["object"]["equatorial_coordinates"]
+        rows.append({"target": item, "ra": position["right_ascension"],
+                     "dec": position["declination"]})
+    return {"list_targets": rows}
 
 
 def datapackage(page: Page, data: dict[str, Any]) -> dict[str, Any]:
@@ -97,4 +126,5 @@ PROVIDERS: dict[str, Callable[[Page, dict[str, Any]], dict[str, Any]]] = {
     "datasets": dataset,
     "nightlogs": nightlog,
     "datapackages": datapackage,
+    "targetlists": targetlist,
 }

@@ -16,7 +16,10 @@ DATASET_SELECT = (
     " FROM datasets d"
 )
 NIGHTLOG_SELECT = (
-    "SELECT n.*, (SELECT COUNT(*) FROM datafiles f WHERE f.night_log = n.uuid) AS files_count"
+    "SELECT n.*, (SELECT COUNT(*) FROM datafiles f WHERE f.night_log = n.uuid) AS files_count,"
+    " (SELECT p.uuid FROM nightplans p WHERE p.owner = n.owner AND p.date = n.date"
+    "  AND COALESCE(p.telescope, '') = COALESCE(n.telescope, '')"
+    "  ORDER BY p.created DESC, p.uuid LIMIT 1) AS nightplan_uuid"
     " FROM nightlogs n"
 )
 DATAFILE_SELECT = (
@@ -97,6 +100,7 @@ def nightlog(row: sqlite3.Row) -> dict[str, Any]:
         "observing_site": row["site"],
         "telescope": row["telescope"],
         "datafiles_count": row["files_count"],
+        "nightplan": row["nightplan_uuid"],
         "created": row["created"],
         "modified": row["modified"],
     }

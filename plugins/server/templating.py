@@ -75,12 +75,27 @@ def quantity(value: Any) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def sexagesimal(degrees: Any, hours: bool = False) -> str:
+    """An angle in degrees as ``HH:MM:SS.S`` (right ascension) or ``+DD:MM:SS`` (declination)."""
+    if not isinstance(degrees, (int, float)) or isinstance(degrees, bool):
+        return "—"
+    value = degrees / 15 if hours else degrees
+    sign = "-" if value < 0 else ("" if hours else "+")
+    tenths = round(abs(value) * 36000) if hours else round(abs(value) * 3600)
+    whole, rest = divmod(tenths, 36000 if hours else 3600)
+    minutes, seconds = divmod(rest, 600 if hours else 60)
+    if hours:
+        return f"{whole:02d}:{minutes:02d}:{seconds / 10:04.1f}"
+    return f"{sign}{whole:02d}:{minutes:02d}:{seconds:02d}"
+
+
 def label(field_name: str) -> str:
     """A field name as a column heading: ``date_obs`` -> ``Date obs``."""
     special = {
         "date_obs": "DATE-OBS", "uuid": "UUID", "id": "ID", "ICRS_coordinates": "ICRS coordinates",
         "datafiles": "Data files", "nightlogs": "Night logs", "datapackages": "Data packages",
         "observingsites": "Observing sites", "observingruns": "Observing runs",
+        "targetlists": "Target lists", "nightplans": "Night plans",
     }
     return special.get(field_name, field_name.replace("_", " ").capitalize())
 
@@ -96,7 +111,7 @@ def environment() -> Environment:
     )
     env.filters.update(human_size=human_size, when=when, pretty_json=pretty_json,
                        quantity=quantity, label=label, short=short, clip=clip,
-                       singular=singular)
+                       singular=singular, sexagesimal=sexagesimal)
     return env
 
 

@@ -26,6 +26,7 @@ FIRST_PARTY = {
     "observingsites": "observingsite list", "profiles": "portal list", "upload": "upload",
     "download": "download",
     "server": "server start",
+    "targets": "target import", "targetlists": "targetlist add", "nightplans": "nightplan export",
 }
 
 

@@ -1,0 +1,1 @@
+"""Night plans: list, show, export the observing list, delete."""

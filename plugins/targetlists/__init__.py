@@ -1,0 +1,1 @@
+"""Target lists: list, show, create, update, delete, add and remove targets."""
