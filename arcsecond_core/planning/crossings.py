@@ -60,3 +60,22 @@ def _interpolate(t0: np.ndarray, v0: np.ndarray, t1: np.ndarray, v1: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(span != 0, (level - v0) / span, 0.5)
     return t0 + np.clip(fraction, 0.0, 1.0) * (t1 - t0)
+
+
+def cubic(seconds: np.ndarray, values: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Row ``i`` of ``values`` (sampled at ``seconds``) at ``when[i]``: 4-point Lagrange."""
+    count = seconds.size
+    if count < 4:
+        return np.array([np.interp(w, seconds, v) for v, w in zip(values, when, strict=True)])
+    right = np.clip(np.searchsorted(seconds, when), 2, count - 2)
+    index = right[:, None] + np.arange(-2, 2)[None, :]
+    xs = seconds[index]
+    ys = np.take_along_axis(values, index, axis=1)
+    result = np.zeros(when.size)
+    for j in range(4):
+        term = ys[:, j].copy()
+        for k in range(4):
+            if k != j:
+                term *= (when - xs[:, k]) / (xs[:, j] - xs[:, k])
+        result += term
+    return result

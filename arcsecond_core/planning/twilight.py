@@ -4,8 +4,8 @@ The night of date D runs from local noon of D to local noon of D+1 (see :mod:`.s
 Sunrise and sunset are when the sun's upper limb meets the horizon with standard refraction
 (its centre at -0.833 degrees); civil, nautical and astronomical twilight end and begin at
 -6, -12 and -18 degrees (geometric). Moonrise and moonset use -0.833 degrees too, for the
-topocentric moon. Times come from a 5-minute grid refined by regula falsi (well under a second
-of the model's own times).
+topocentric moon. Times come from a 5-minute grid, interpolated (cubic) and refined by regula falsi
+(well under a second of the model's own times).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import sky
-from .crossings import first_crossing
+from .crossings import cubic, first_crossing
 from .site import Site
 
 HORIZON = -0.833
@@ -81,10 +81,10 @@ def night_events(site: Site, date: dt.date) -> NightEvents:
     moon_alt, _ = sky.body_altaz(site, "moon", seconds)
 
     def sun_at(rows: np.ndarray, when: np.ndarray) -> np.ndarray:
-        return sky.body_altaz(site, "sun", when)[0]
+        return cubic(seconds, np.broadcast_to(sun_alt, (when.size, seconds.size)), when)
 
     def moon_at(rows: np.ndarray, when: np.ndarray) -> np.ndarray:
-        return sky.body_altaz(site, "moon", when)[0]
+        return cubic(seconds, np.broadcast_to(moon_alt, (when.size, seconds.size)), when)
 
     # From noon to noon the sun goes down once and up once: one crossing of each level each way.
     names = ["", *TWILIGHTS]

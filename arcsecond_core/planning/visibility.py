@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import sky
-from .crossings import first_crossing
+from .crossings import cubic, first_crossing
 from .site import Site
 from .targets import SkyTarget
 from .twilight import NightEvents, night_events
@@ -49,9 +49,9 @@ class Constraints:
 class Sampler:
     """Altitudes and azimuths of ``targets``: on a grid of times, and between its points.
 
-    Between grid points a fixed target's altitude and hour angle are interpolated (cubic, from
-    the four nearest samples: on a 5-minute grid the error is far below an arcsecond); solar-
-    system bodies are placed again by astropy at each time asked.
+    Between grid points altitudes and hour angles are interpolated (cubic, from the four
+    nearest samples): on a 5-minute grid the error is far below an arcsecond for the stars and
+    below a few arcseconds for the moon, the fastest mover.
     """
 
     def __init__(self, site: Site, targets: Sequence[SkyTarget]) -> None:
@@ -79,23 +79,16 @@ class Sampler:
 
     def altitude_at(self, rows: np.ndarray, seconds: np.ndarray) -> np.ndarray:
         """Altitude of target ``rows[i]`` at ``seconds[i]``."""
-        return self._at(rows, seconds, self.alt, lambda alt, az: alt)
+        return self._at(rows, seconds, self.alt)
 
     def hour_angle_at(self, rows: np.ndarray, seconds: np.ndarray) -> np.ndarray:
         """Hour angle (degrees) of target ``rows[i]`` at ``seconds[i]`` (near 0: transits)."""
-        return self._at(rows, seconds, self.angle,
-                        lambda alt, az: sky.hour_angle(self.site, alt, az))
+        return self._at(rows, seconds, self.angle)
 
-    def _at(self, rows: np.ndarray, seconds: np.ndarray, table: np.ndarray, moving: Any) -> np.ndarray:
+    def _at(self, rows: np.ndarray, seconds: np.ndarray, table: np.ndarray) -> np.ndarray:
         rows = np.asarray(rows, dtype=int)
         seconds = np.broadcast_to(np.asarray(seconds, dtype=float), rows.shape)
-        out = np.empty(rows.size)
-        fixed = self.fixed[rows]
-        if fixed.any():
-            out[fixed] = cubic(self.seconds, table[rows[fixed]], seconds[fixed])
-        for body, where in self._bodies(rows).items():
-            out[where] = moving(*sky.body_altaz(self.site, body, seconds[where]))
-        return out
+        return cubic(self.seconds, table[rows], seconds)
 
     def _bodies(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Positions in ``rows`` of each moving body's targets."""
@@ -105,25 +98,6 @@ class Sampler:
             if target.moving:
                 found.setdefault(str(target.body), []).append(i)
         return {body: np.array(where) for body, where in found.items()}
-
-
-def cubic(seconds: np.ndarray, values: np.ndarray, when: np.ndarray) -> np.ndarray:
-    """Row ``i`` of ``values`` (sampled at ``seconds``) at ``when[i]``: 4-point Lagrange."""
-    count = seconds.size
-    if count < 4:
-        return np.array([np.interp(w, seconds, v) for v, w in zip(values, when, strict=True)])
-    right = np.clip(np.searchsorted(seconds, when), 2, count - 2)
-    index = right[:, None] + np.arange(-2, 2)[None, :]
-    xs = seconds[index]
-    ys = np.take_along_axis(values, index, axis=1)
-    result = np.zeros(when.size)
-    for j in range(4):
-        term = ys[:, j].copy()
-        for k in range(4):
-            if k != j:
-                term *= (when - xs[:, k]) / (xs[:, j] - xs[:, k])
-        result += term
-    return result
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .html_chart import night_chart
 from .html_context import Page
 from .rest import MAX_PAGE_SIZE
 
@@ -110,7 +111,7 @@ def targetlist(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         position = item.get("coordinates") or item["object"]["equatorial_coordinates"]
         rows.append({"target": item, "ra": position["right_ascension"],
                      "dec": position["declination"]})
-    return {"list_targets": rows}
+    return {"list_targets": rows, **night_chart(page, data)}
 
 
 def datapackage(page: Page, data: dict[str, Any]) -> dict[str, Any]:

@@ -129,3 +129,26 @@ def test_night_explore_and_plan_a_target_list_saved_as_a_night_plan(night: dict[
     client.run("night", "plan", "--site", site, "--date", DATE, "--targetlist", listing,
                "--dry-run", check=True)
     assert len(client.json("nightplan", "list")) == len(before)
+
+
+def test_the_target_list_page_shows_the_nights_chart(night: dict[str, Any]) -> None:
+    import base64
+    import re
+
+    import requests
+
+    client: ArcsecondClient = night["client"]
+    listing = client.json("targetlist", "create", "--name", f"Page-{night['sfx']}",
+                          "--target", "M42", "--target", "Jupiter")
+    if not listing["targets"]:  # the targets come from the test above when it ran first
+        pytest.skip("no targets")
+    url = f"{client.url}/targetlists/{listing['uuid']}/"
+    headers = {"Accept": "text/html", "X-Arcsecond-API-Authorization": f"Key {client.access_key}"}
+    page = requests.get(url, params={"site": night["silla"]["uuid"], "date": DATE}, headers=headers,
+                        timeout=120)
+    assert page.status_code == 200, page.text[:500]
+    found = re.search(r'<img class="chart" src="data:image/png;base64,([^"]+)"', page.text)
+    assert found, page.text[:2000]
+    png = base64.b64decode(found.group(1))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert f"night of {DATE} at {night['silla']['name']}" in page.text
