@@ -95,7 +95,8 @@ def main() -> None:
                 "Cost per extra target: "
                 + ", ".join(f"{a}->{b}: {ms:.2f} ms" for (a, b), ms in
                             zip(steps, per_target, strict=True))
-                + " (flat: linear beyond start-up).\n"
+                + f". Load average while measuring: {os.getloadavg()[0]:.1f} "
+                f"on {os.cpu_count()} cores.\n"
             )
             print(body)
             write_section("night", body)

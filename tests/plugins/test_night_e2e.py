@@ -152,3 +152,16 @@ def test_the_target_list_page_shows_the_nights_chart(night: dict[str, Any]) -> N
     png = base64.b64decode(found.group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     assert f"night of {DATE} at {night['silla']['name']}" in page.text
+
+
+def test_the_python_module_ranks_targets_as_data(night: dict[str, Any]) -> None:
+    import datetime as dt
+
+    api = night["client"].api()
+    rows = api.observability(site=night["silla"]["name"], date=DATE, targets=["M42", "Polaris"],
+                             min_altitude=20)
+    assert [row["name"] for row in rows] == ["M42", "Polaris"]
+    assert isinstance(rows[0]["transit"], dt.datetime) and rows[0]["transit"].tzinfo is not None
+    assert rows[1]["hours_observable"] == 0 and rows[1]["rises"] is None
+    events = api.night_events(telescope=night["scope"]["name"], date=DATE)
+    assert events["astronomical_dusk"].endswith("Z") and events["date"] == DATE
