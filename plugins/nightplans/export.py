@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from arcsecond_plugins.targets.coordinates import position, sexagesimal
@@ -20,6 +21,8 @@ EXPORT_COLUMNS = (
     "target", "right_ascension", "declination", "ra_sexagesimal", "dec_sexagesimal",
     "start", "end", "altitude_start", "altitude_end", "exposure_time", "duration",
 )
+
+DEGREES = ("right_ascension", "declination")
 
 
 def _moment(text: str) -> dt.datetime:
@@ -69,6 +72,13 @@ class ExportNightPlan(PlanArgument, TargetArgument, ColumnChoice, ResourceComman
         parser = super().get_parser(prog_name)
         self.add_target(parser)
         return parser
+
+    def default_columns(self, parsed_args: argparse.Namespace,
+                        column_names: Sequence[str]) -> list[str]:
+        """Tables for people show the coordinates in sexagesimal only."""
+        if parsed_args.formatter == "table":
+            return [name for name in column_names if name not in DEGREES]
+        return list(column_names)
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], list]:
         plan = self.client(parsed_args).find(parsed_args.target)

@@ -17,5 +17,5 @@ PLUGIN = Plugin(
     resources={"nightplans": ResourceSpec(
         "nightplans", name_field="date", singular="night plan",
         client="arcsecond_plugins.nightplans.client:NightPlans")},
-    needs_plugins=("targets", "telescopes", "observingsites", "nightlogs"),
+    needs_plugins=("targets", "targetlists", "telescopes", "observingsites"),
 )

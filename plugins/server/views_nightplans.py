@@ -22,6 +22,7 @@ from .rest import (
     now,
     parse_uuid,
     read_json,
+    stored_int,
 )
 from .views_accounts import find_telescope
 from .views_activities import existing
@@ -126,7 +127,7 @@ def parse_slots(ctx: Context, value: Any) -> list[tuple[Any, ...]]:
         if not isinstance(item, dict):
             raise invalid("slots", f"{where}: expected an object.")
         raw = item.get("target")
-        pk = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+        pk = None if isinstance(raw, (bool, float)) else stored_int(raw)
         name = ctx.db.scalar("SELECT name FROM targets WHERE id = ? AND owner = ?",
                              (pk, ctx.owner)) if pk is not None else None
         if name is None:

@@ -11,7 +11,7 @@ import argparse
 import logging
 from typing import Any
 
-from arcsecond_plugins.targets.columns import TargetNamesColumn, TargetsColumn
+from arcsecond_plugins.targets.columns import TargetNamesColumn, TargetsColumn, cell
 
 from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
@@ -38,7 +38,7 @@ class ListCells:
 
     def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Any]:
         cells = super().cells(parsed_args, with_id=with_id)  # type: ignore[misc]
-        cells["targets"] = self.target_cells
+        cells["targets"] = cell(parsed_args, self.target_cells)
         return cells
 
 

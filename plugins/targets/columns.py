@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from typing import Any
 
 from cliff.columns import FormattableColumn
 
 from .coordinates import position, sexagesimal
+
+#: Formats that keep nested values as they are; the others (table, csv, value...) get text.
+NESTED_FORMATS = frozenset({"json", "yaml"})
+
+
+def cell(parsed_args: argparse.Namespace | None,
+         column: type[FormattableColumn]) -> Callable[[Any], Any]:
+    """What shows a field: ``column`` for JSON and YAML, its text for people and spreadsheets
+    (a CSV cell holds ``00:42:44.4 +41:16:09``, not a Python dict)."""
+    if parsed_args is None or getattr(parsed_args, "formatter", "") in NESTED_FORMATS:
+        return column
+    return lambda value: column(value).human_readable()
 
 
 class CoordinatesColumn(FormattableColumn):

@@ -17,7 +17,7 @@ from arcsecond_core.cli.resource_commands import (
 )
 from arcsecond_core.errors import UsageError
 
-from .columns import CoordinatesColumn, ObjectColumn
+from .columns import CoordinatesColumn, ObjectColumn, cell
 from .coordinates import coordinates, parse_dec, parse_ra
 
 RESOURCE = "targets"
@@ -46,7 +46,8 @@ class TargetCells:
 
     def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Any]:
         cells = super().cells(parsed_args, with_id=with_id)  # type: ignore[misc]
-        cells.update(coordinates=CoordinatesColumn, object=ObjectColumn)
+        cells.update(coordinates=cell(parsed_args, CoordinatesColumn),
+                     object=cell(parsed_args, ObjectColumn))
         return cells
 
 

@@ -68,8 +68,7 @@ def test_create_by_name_resolves_and_infers_the_class(client, api) -> None:
     assert rows[0] == ["id", "name", "target_class", "mode", "object", "coordinates"]
     assert [str(m31["id"]), "M31", "AstronomicalObject", "catalogue",
             "NGC0224 00:42:44.4 +41:16:09", ""] in rows
-    shown = client.json("target", "show", "M31")
-    assert shown == m31 and client.json("target", "show", str(m31["id"])) == m31
+    assert client.json("target", "show", "M31") == m31
     assert [t["name"] for t in client.json("target", "list", "--class", "Exoplanet")] == [
         "51 Peg b"]
     assert client.json("targets") == client.json("target", "list")  # the plural alias
@@ -94,9 +93,7 @@ def test_manual_target_with_sexagesimal_coordinates(client, api) -> None:
 @pytest.mark.parametrize("args,code,fragment", [
     (["--name", "Nowhere-at-all"], 1, "No object, exoplanet or solar-system body"),
     (["--name", "Bad ra", "--ra", "25:61:00", "--dec", "10"], 2, "not a right ascension"),
-    (["--name", "Bad dec", "--ra", "10", "--dec", "95"], 2, "not within -90 and +90"),
     (["--name", "One half", "--ra", "10"], 2, "give both --ra and --dec"),
-    (["--name", "Klass", "--class", "Comet"], 2, "invalid choice"),
 ])
 def test_bad_creates_say_one_line_and_create_nothing(client, api, args, code, fragment) -> None:
     before = len(list(api.targets.list()))
@@ -132,6 +129,8 @@ def test_import_csv_goes_past_a_bad_row(client, api, tmp_path: Path) -> None:
     again = client.run("target", "import", str(path), "-f", "json")
     assert again.returncode == 1 and "5 of 5 failed" in again.stderr  # names stay unique
     assert len(on_server(api, "M42")) == 1
+    gone = client.run("target", "delete", "NGC 7000", "--yes", check=True)
+    assert "deleted target 'NGC 7000'" in gone.stdout and on_server(api, "NGC 7000") == []
     header = tmp_path / "bad.csv"
     header.write_text("title,ra\nM1,1\n")
     assert_error(client.run("target", "import", str(header)), 2, "no 'name' column")
@@ -195,13 +194,10 @@ def test_nightplan_list_show_export_delete(client, api, server) -> None:
     assert [s["target"] for s in shown["slots"]] == [field["id"], m31["id"]]
     assert_error(client.run("nightplan", "show", NIGHT), 1, "2 nightplans are dated",
                  "--telescope")
-    assert client.json("nightplan", "show", NIGHT, "--telescope", "ESO 3.6m") == shown
     table = client.run("nightplan", "show", plan["uuid"], check=True).stdout
     assert "23:00-23:30 UTC  Field 2  70°→66°" in table
-    listed = client.json("nightplans")
-    assert {p["uuid"] for p in listed} == {plan["uuid"], other["uuid"]}
-    rows = table_rows(client.run("nightplan", "list", "--telescope", "ESO 3.6m",
-                                 check=True).stdout)
+    assert {p["uuid"] for p in api.nightplans.list()} == {plan["uuid"], other["uuid"]}
+    rows = table_rows(client.run("nightplans", "--telescope", "ESO 3.6m", check=True).stdout)
     assert rows[1][:2] == [NIGHT, plan["uuid"]] and rows[1][4] == "2" and len(rows) == 2
     exported = client.run("nightplan", "export", plan["uuid"], "-f", "csv", check=True).stdout
     lines = list(csv.DictReader(io.StringIO(exported)))

@@ -299,6 +299,9 @@ def test_nightlog_links_to_its_plan_as_files_arrive(server, telescope):
     assert "M42" in planned and "2026-03-10 23:00:00 UTC" in planned
     observed = html.split('id="observations"')[1]
     assert "2026-03-11 00:10:00 UTC" in observed and "30 s" in observed
+    plan_page = api.get(f"nightplans/{plan['uuid']}/", headers={"Accept": "text/html"}).text
+    assert 'id="slots"' in plan_page and "M42" in plan_page
+    assert f'href="/nightlogs/{log["uuid"]}/"' in plan_page
     assert api.delete(f"nightplans/{plan['uuid']}/").status_code == 204
     assert api.get(f"nightlogs/{log['uuid']}/").json()["nightplan"] is None
 
