@@ -11,6 +11,7 @@ from typing import Any
 
 from arcsecond_core.nightsummary import frame_from_record, summarize
 
+from .html_chart import night_chart
 from .html_context import Page
 from .rest import MAX_PAGE_SIZE
 
@@ -114,7 +115,7 @@ def targetlist(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         position = item.get("coordinates") or item["object"]["equatorial_coordinates"]
         rows.append({"target": item, "ra": position["right_ascension"],
                      "dec": position["declination"]})
-    return {"list_targets": rows}
+    return {"list_targets": rows, **night_chart(page, data)}
 
 
 def datapackage(page: Page, data: dict[str, Any]) -> dict[str, Any]:

@@ -122,3 +122,18 @@ def test_plugin_list_shows_versions_commands_and_failures(arcsecond_client: Arcs
     assert (broken["distribution"], broken["version"]) == (BROKEN_DISTRIBUTION, "0.0.1")
     assert broken["state"] == "failed" and broken["commands"] == ["broken hello"]
     assert broken["reason"] == "AssertionError: this plugin is broken on purpose"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["night", "explore", "--help"], ["night", "plan", "--help"]])
+def test_night_commands_import_astropy_only_when_they_run(argv: list[str]) -> None:
+    """astropy.coordinates is slow to import: help, even the night commands' own, does without it."""
+    code = (
+        "import json, sys\n"
+        "from arcsecond_core.cli.main import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "mods = sorted(m for m in sys.modules if m.startswith(('astropy.coordinates', 'numpy',"
+        " 'arcsecond_core.planning.', 'matplotlib', 'plotille')))\n"
+        "print('\\n' + json.dumps(mods))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [], proc.stderr
