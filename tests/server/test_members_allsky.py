@@ -15,6 +15,7 @@ from arcsecond_plugins.server.db import Database
 from arcsecond_core.testing import ArcsecondServer
 
 from .conftest import Api, new_user, partial_files
+from .test_browser_sign_in import sign_in
 from .test_limits import multipart_body
 
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -198,9 +199,7 @@ def test_a_cameras_images_are_stored_served_and_the_newest_is_its_latest(server,
     assert page.status_code == 200 and f'<img src="{image["file"]}"' in page.text
     assert "sky-2200.jpg" in page.text
     # a signed-in browser fetches the <img> with its cookie, asking for an image, not HTML
-    browser = requests.Session()
-    signed = browser.post(server.endpoint("web/sign-in/"), timeout=30, allow_redirects=False,
-                          data={"key": team["member"][0]["access_key"], "next": "/"})
+    browser, signed = sign_in(server, key=team["member"][0]["access_key"])
     assert signed.status_code == 303
     picture = browser.get(image["file"], headers={"Accept": "image/avif,image/webp,*/*"},
                           timeout=30)
