@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,10 @@ from typing import Any
 from arcsecond_core import errors
 from arcsecond_core.masking import mask
 from arcsecond_core.retrying import Backoff, Cancelled
+from arcsecond_core.transfer import filters
+from arcsecond_core.transfer.bandwidth import Bandwidth, for_run, zone_named
+from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
+from arcsecond_core.transfer.outcome import TOO_RECENT
 
 from . import plan as planning
 from .classify import Kind, classify
@@ -23,7 +28,7 @@ from .ledger import Ledger
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
-from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, Outcome, Progress, Transfer
+from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, NoProgress, Outcome, Progress, Transfer
 
 LOG = logging.getLogger("arcsecond.upload")
 
@@ -44,9 +49,17 @@ class Options:
     verify: bool = False
     #: Replace a server copy whose content differs instead of reporting a conflict.
     replace: bool = False
+    #: The --exclude/--include rules.
+    rules: filters.PathFilter = field(default_factory=filters.PathFilter)
+    #: Files modified less than this many seconds ago are left for a later run.
+    min_age: float | None = None
+    #: --bwlimit (a rate or timetable); None: the server's ``bwlimit`` in config.ini, if any.
+    bwlimit: str | None = None
 
     def __post_init__(self) -> None:
         self.paths = as_paths(self.paths)
+        if self.min_age is not None and self.min_age < 0:
+            raise errors.UsageError("--min-age must be 0 or more seconds")
         if self.jobs < 1:
             raise errors.UsageError("--jobs must be 1 or more")
         if self.retries < 1:
@@ -82,6 +95,10 @@ class Plan:
     organisation: dict[str, Any] | None
     comparison: planning.Comparison
     kinds: dict[str, Kind] = field(default_factory=dict)
+    #: Files modified less than --min-age ago: left for a later run.
+    recent: list[LocalFile] = field(default_factory=list)
+    #: The bandwidth cap of the run (None: none).
+    bandwidth: Bandwidth | None = None
 
     @property
     def to_send(self) -> list[LocalFile]:
@@ -105,9 +122,20 @@ class Plan:
                 self.kinds[item.relative] = kind
 
 
+def too_recent(mtime_ns: int, min_age: float | None, now: float) -> bool:
+    """True when a file modified at ``mtime_ns`` is younger than ``min_age`` seconds at ``now``
+    (a file exactly ``min_age`` old goes; one dated in the future is too recent)."""
+    return min_age is not None and now - mtime_ns / 1e9 < min_age
+
+
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the paths and ask the server what it has; sends nothing."""
-    scanned = scan(options.paths)
+    scanned = scan(options.paths, options.rules)
+    now = time.time()
+    recent = [f for f in scanned.files if too_recent(f.mtime_ns, options.min_age, now)]
+    if recent:
+        scanned.files = [f for f in scanned.files if not too_recent(f.mtime_ns, options.min_age,
+                                                                    now)]
     patiently = planning.patiently
     organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
         if api.portal else None
@@ -139,7 +167,9 @@ def prepare(api: Any, options: Options) -> Plan:
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
     remote = patiently(lambda: planning.remote_files(api, target.uuid))
     comparison = planning.compare(files, remote, entries, replace=options.replace)
-    return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
+    bandwidth = for_run(options.bwlimit, api.profile, zone_named(site.time_zone if site else None))
+    return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison,
+                recent=recent, bandwidth=bandwidth)
 
 
 def default_dataset_name(paths: list[Path]) -> str | None:
@@ -193,6 +223,14 @@ def summary_lines(plan: Plan) -> list[str]:
     if replacing:
         lines.append(f"replace:   {len(replacing)} server copies with other content, deleted "
                      "before their file is sent")
+    if plan.recent:
+        lines.append(f"too recent: {len(plan.recent)} modified less than "
+                     f"{plan.options.min_age:g} s ago (--min-age; a later run sends them)")
+    excluded = plan.options.rules.summary(plan.scanned.excluded)
+    if excluded:
+        lines.append(f"excluded:  {excluded}")
+    if plan.bandwidth is not None:
+        lines.append(f"bandwidth: {plan.bandwidth.timetable.describe()}")
     left = plan.scanned.problems
     if left or plan.scanned.hidden:
         reasons = Counter(problem.reason for problem in left)
@@ -225,7 +263,16 @@ def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
             "action": "send" if decision is None else decision.action,
             "note": headers.error or (decision.reason if decision and decision.reason else None),
         })
+    rows.extend({"path": item.relative, "file_name": item.remote_name, "type": None,
+                 "compression": None, "bytes": item.size, "date_obs": None, "object": None,
+                 "imagetyp": None, "night_log": None, "action": TOO_RECENT,
+                 "note": recent_note(item, plan.options.min_age)} for item in plan.recent)
     return rows
+
+
+def recent_note(item: LocalFile, min_age: float | None) -> str:
+    age = max(0.0, time.time() - item.mtime_ns / 1e9)
+    return f"modified {age:.0f} s ago (--min-age {min_age:g}); a later run sends it"
 
 
 def initial_outcomes(plan: Plan) -> list[Outcome]:
@@ -235,10 +282,14 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
                 FAILED if p.kind == "failed" else IGNORED, error=p.reason)
         for p in plan.scanned.problems
     ]
+    outcomes.extend(Outcome(item.relative, item.remote_name, TOO_RECENT,
+                            note=recent_note(item, plan.options.min_age))
+                    for item in plan.recent)
     for decision in plan.comparison.skipped:
         remote = decision.remote or {}
         outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
-                                datafile_id=remote.get("id"), note=decision.reason))
+                                datafile_id=remote.get("id"), note=decision.reason,
+                                sha256=decision.sha256 or remote.get("checksum")))
     outcomes.extend(
         Outcome(d.file.relative, d.file.remote_name, CONFLICT,
                 datafile_id=(d.remote or {}).get("id"), error=d.reason)
@@ -248,18 +299,22 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
 
 
 def execute(
-    plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None
+    plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None,
+    log: TransferLog | None = None,
 ) -> Report:
     """Create the dataset if needed and send what is missing. When ``cancel`` is set the run
-    stops within seconds: the report says ``interrupted`` and lists what was done."""
+    stops within seconds: the report says ``interrupted`` and lists what was done. ``log``
+    gets one line per file as each ends."""
     cancel = cancel or threading.Event()
+    if log is not None:
+        log.dataset, log.dataset_uuid = plan.dataset.name, plan.dataset.uuid
     if not plan.to_send and not plan.dataset.exists:
         report = Report(plan.dataset.name, None)
-        report.add(initial_outcomes(plan))
+        report.add(_logged(initial_outcomes(plan), log))
         return report
     telescope = plan.telescope.get("uuid") if plan.telescope else None
     report = Report(plan.dataset.name, plan.dataset.uuid)
-    report.add(initial_outcomes(plan))
+    report.add(_logged(initial_outcomes(plan), log))
     try:
         uuid = planning.patiently(
             lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
@@ -270,6 +325,9 @@ def execute(
         report.interrupted = True
         return report
     report.dataset_uuid = uuid
+    if log is not None:
+        log.dataset_uuid = uuid
+        progress = LoggedProgress(progress or NoProgress(), log)
     with open_ledger(plan.api, uuid) as ledger:
         for decision in plan.comparison.skipped:
             item, remote = decision.file, decision.remote or {}
@@ -282,6 +340,12 @@ def execute(
     return report
 
 
+def _logged(outcomes: list[Outcome], log: TransferLog | None) -> list[Outcome]:
+    if log is not None:
+        log.write_all(outcomes)
+    return outcomes
+
+
 def make_transfer(
     plan: Plan, ledger: Ledger, uuid: str, progress: Progress | None,
     cancel: threading.Event | None,
@@ -290,7 +354,7 @@ def make_transfer(
     transfer = Transfer(
         plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
         policy=Backoff(attempts=options.retries), verify=options.verify,
-        replace=options.replace,
+        replace=options.replace, bandwidth=plan.bandwidth,
         replacing={d.file.relative: (d.remote or {}).get("id")
                    for d in plan.comparison.to_send if d.action == "replace"},
     )
