@@ -163,3 +163,14 @@ def add_filter_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 def from_arguments(given: Iterable[tuple[str, str]] | None) -> PathFilter:
     return PathFilter(expand(given or ()))
+
+
+def rules_of(exclude: str | Iterable[str] | None, include: str | Iterable[str] | None
+             ) -> PathFilter:
+    """The filter of the Python API's ``exclude=`` and ``include=`` (the excludes first)."""
+
+    def listed(value: str | Iterable[str] | None) -> list[str]:
+        return [value] if isinstance(value, str) else list(value or ())
+
+    return from_arguments([*((EXCLUDE, p) for p in listed(exclude)),
+                           *((INCLUDE, p) for p in listed(include))])

@@ -9,9 +9,12 @@ is written whole and flushed at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,6 +41,8 @@ class TransferLog:
         self.direction = direction
         self.dataset: str | None = None
         self.dataset_uuid: str | None = None
+        #: Relative path -> (dataset name, UUID), for runs over several datasets.
+        self.datasets: dict[str, tuple[str | None, str | None]] = {}
         self._lock = threading.Lock()
         try:
             self._stream: TextIO = self.path.open("a", encoding="utf-8", buffering=1)
@@ -50,6 +55,7 @@ class TransferLog:
         """The line of one finished file (files cancelled before they ended are not logged)."""
         if outcome.status == CANCELLED:
             return
+        name, uuid = self.datasets.get(outcome.relative, (self.dataset, self.dataset_uuid))
         line: dict[str, Any] = {
             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
             "direction": self.direction,
@@ -59,8 +65,8 @@ class TransferLog:
             "sha256": outcome.sha256,
             "seconds": round(outcome.seconds, 3),
             "error": outcome.error,
-            "dataset": dataset if dataset is not None else self.dataset,
-            "dataset_uuid": dataset_uuid if dataset_uuid is not None else self.dataset_uuid,
+            "dataset": dataset if dataset is not None else name,
+            "dataset_uuid": dataset_uuid if dataset_uuid is not None else uuid,
         }
         if outcome.remote_name and outcome.remote_name != outcome.relative.rsplit("/", 1)[-1]:
             line["file_name"] = outcome.remote_name
@@ -106,3 +112,13 @@ class LoggedProgress:
     def finished(self, outcome: Outcome) -> None:
         self.inner.finished(outcome)
         self.log.write(outcome)
+
+
+@contextlib.contextmanager
+def open_log(path: str | os.PathLike[str] | None, direction: str) -> Iterator[TransferLog | None]:
+    """A :class:`TransferLog` on ``path`` for the time of a run, or None without a path."""
+    if path is None:
+        yield None
+        return
+    with TransferLog(path, direction) as log:
+        yield log

@@ -7,6 +7,7 @@ from typing import Any
 
 from arcsecond_core.cli.base import ArcsecondCommand, positive_int
 from arcsecond_core.transfer import DEFAULT_JOBS
+from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "id", "bytes", "action", "note")
 AGAIN = "run the same command again to fetch the rest"
@@ -46,6 +47,15 @@ class Download(ArcsecondCommand):
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff, each resuming where the last stopped "
                                  "(default: 10).")
+        add_filter_options(parser, "files")
+        parser.add_argument("--bwlimit", metavar="RATE", default=None,
+                            help="Cap the total rate of all jobs: 512K (KiB/s), 10M, off, or a "
+                                 "timetable in this machine's local time such as "
+                                 "\"08:00,512K 19:00,off\" (default: the server's bwlimit in "
+                                 "config.ini, else none).")
+        parser.add_argument("--log-file", metavar="FILE", default=None,
+                            help="Append one JSON line per file to FILE as each ends (path, "
+                                 "outcome, bytes, sha256, seconds, error, dataset).")
         parser.add_argument("-f", "--format", dest="formatter", choices=("table", "json"),
                             default="table",
                             help="Output format of the final report or dry-run listing "
@@ -78,9 +88,13 @@ class Download(ArcsecondCommand):
                              "--datapackage DATA_PACKAGE")
         else:
             kind, spec = "dataset", target
+        from arcsecond_core.transfer.filters import from_arguments
+
         return Options(kind=kind, spec=spec, folder=folder, jobs=parsed_args.jobs,
                        retries=parsed_args.retries, patterns=tuple(parsed_args.pattern or ()),
-                       overwrite=parsed_args.overwrite)
+                       overwrite=parsed_args.overwrite,
+                       rules=from_arguments(parsed_args.filter_rules),
+                       bwlimit=parsed_args.bwlimit)
 
     def _download(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> int:
         from arcsecond_core.transfer.report import write_json, write_report, write_table
@@ -101,12 +115,21 @@ class Download(ArcsecondCommand):
             elif rows:
                 write_table(stdout, DRY_RUN_COLUMNS, rows)
             return 0
+        if plan.bandwidth is not None:
+            stderr.write(f"bandwidth: {plan.bandwidth.timetable.describe()}\n")
         stderr.flush()
+        log = None
+        if parsed_args.log_file:
+            from arcsecond_core.transfer.joblog import TransferLog
+
+            log = TransferLog(parsed_args.log_file, "download")
         progress = self._progress(plan)
         try:
-            report = execute(api, plan, options, progress, interrupts.cancel)
+            report = execute(api, plan, options, progress, interrupts.cancel, log)
         finally:
             progress.close()
+            if log is not None:
+                log.close()
         write_report(stdout, report, parsed_args.formatter)
         if report.interrupted:
             stderr.write(AGAIN + "\n")

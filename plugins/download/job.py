@@ -4,14 +4,17 @@ report. Shared by the ``arcsecond download`` command and ``api.download(...)``."
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from arcsecond_core import errors
 from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.bandwidth import Bandwidth, for_run
 from arcsecond_core.transfer.engine import run_all
 from arcsecond_core.transfer.fetch import ChecksumMismatch, FetchCancelled, fetch_once, sync_folders
+from arcsecond_core.transfer.filters import PathFilter
+from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
 from arcsecond_core.transfer.outcome import (
     CANCELLED,
     DOWNLOADED,
@@ -41,6 +44,10 @@ class Options:
     retries: int = 10
     patterns: tuple[str, ...] = ()
     overwrite: bool = False
+    #: The --exclude/--include rules, on the path in the folder.
+    rules: PathFilter = field(default_factory=PathFilter)
+    #: --bwlimit (a rate or timetable, in this machine's local time); None: config.ini's.
+    bwlimit: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -64,8 +71,10 @@ def prepare(api: Any, options: Options) -> Plan:
     folder = options.folder if options.folder is not None else Path.cwd() / source.default_folder
     if folder.exists() and not folder.is_dir():
         raise errors.ArcsecondError(f"{folder} exists and is not a folder")
-    return make_plan(source, folder, patterns=options.patterns, overwrite=options.overwrite,
-                     threads=options.jobs)
+    plan = make_plan(source, folder, patterns=options.patterns, overwrite=options.overwrite,
+                     threads=options.jobs, rules=options.rules)
+    plan.bandwidth = for_run(options.bwlimit, api.profile)
+    return plan
 
 
 def initial_outcomes(plan: Plan) -> list[Outcome]:
@@ -75,7 +84,7 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
         file_id = item.record.get("id")
         if item.action == SKIP:
             outcomes.append(Outcome(item.relative, item.remote_name, SKIPPED, datafile_id=file_id,
-                                    note=item.reason))
+                                    note=item.reason, sha256=item.remote.checksum))
         elif item.action in (CONFLICT, CLASH):
             outcomes.append(Outcome(item.relative, item.remote_name, FAILED, datafile_id=file_id,
                                     error=f"conflict: {item.reason}"))
@@ -83,14 +92,19 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
 
 
 def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = None,
-            cancel: threading.Event | None = None) -> Report:
+            cancel: threading.Event | None = None, log: TransferLog | None = None) -> Report:
     """Fetch what is missing. When ``cancel`` is set the run stops within seconds, partial files
-    stay for the next run, and the report says ``interrupted``."""
+    stay for the next run, and the report says ``interrupted``. ``log`` gets one line per file
+    as each ends."""
     cancel = cancel or threading.Event()
     progress = progress or NoProgress()
     report = Report(place=f"from {plan.source.label} into {plan.folder}")
     report.add(initial_outcomes(plan))
-    fetcher = Fetcher(api, progress, cancel)
+    if log is not None:
+        log.datasets = {item.relative: dataset_of(plan, item) for item in plan.items}
+        log.write_all(report.outcomes)
+        progress = LoggedProgress(progress, log)
+    fetcher = Fetcher(api, progress, cancel, plan.bandwidth)
     items = plan.to_fetch
     try:
         report.add(run_all(items, fetcher.attempt, jobs=options.jobs,
@@ -103,6 +117,17 @@ def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = 
     return report
 
 
+def dataset_of(plan: Plan, item: Item) -> tuple[str | None, str | None]:
+    """The name and UUID of the dataset a file comes from, for the log (the name of a dataset
+    of a night log or data package is the folder its files go to)."""
+    uuid = item.record.get("dataset")
+    source = plan.source
+    if source.kind == "dataset":
+        return str(source.record.get("name") or source.record.get("uuid")), \
+            str(source.record.get("uuid"))
+    return (source.subfolder(item.record) or None), (str(uuid) if uuid else None)
+
+
 @dataclass
 class Fetcher:
     """One attempt at one file, as the shared engine asks: an Outcome, or TryAgain."""
@@ -110,6 +135,8 @@ class Fetcher:
     api: Any
     progress: Progress
     cancel: threading.Event
+    #: The bandwidth cap shared by every job (None: none).
+    bandwidth: Bandwidth | None = None
 
     def attempt(self, item: Item, number: int) -> Outcome:
         file_id = item.record.get("id")
@@ -126,7 +153,7 @@ class Fetcher:
             fetched = fetch_once(self.api.session, datafiles.download_path(file_id), item.path,
                                  item.remote, portal=datafiles.portal_scoped, progress=advance,
                                  cancel=self.cancel, overwrite=item.action == REPLACE,
-                                 sync_folder=False)
+                                 sync_folder=False, throttle=self.bandwidth)
         except FetchCancelled:
             return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number)
         except ChecksumMismatch as exc:
@@ -149,7 +176,7 @@ class Fetcher:
         if item.action == REPLACE:
             notes.append("replaced the local file that differed")
         return Outcome(item.relative, item.remote_name, DOWNLOADED, fetched.received, file_id,
-                       attempts=number, note="; ".join(notes) or None)
+                       attempts=number, note="; ".join(notes) or None, sha256=fetched.sha256)
 
     def _failed(self, item: Item, text: str, number: int) -> Outcome:
         return Outcome(item.relative, item.remote_name, FAILED, datafile_id=item.record.get("id"),

@@ -178,7 +178,7 @@ def test_watch_filters_and_logs_each_file_as_it_lands(client: Any, tmp_path: Pat
             time.sleep(0.1)
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = finish(process, 20)
+        _out, err = finish(process, 20)
     assert process.returncode in (0, 130), err
     assert [(line["path"], line["outcome"]) for line in log_lines(log)] == [
         ("a.fits", "uploaded"), ("b.fits", "uploaded")]
