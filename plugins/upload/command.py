@@ -8,7 +8,7 @@ from typing import Any
 from cliff.lister import Lister
 
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
-from arcsecond_core.transfer import DEFAULT_JOBS
+from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS
 from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
@@ -78,9 +78,10 @@ class Upload(ArcsecondCommand, Lister):
         parser.add_argument("--dry-run", action="store_true",
                             help="Send nothing; list each file with its type, headers and "
                                  "night-log date.")
-        parser.add_argument("-j", "--jobs", type=positive_int, default=DEFAULT_JOBS, metavar="N",
+        parser.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                             help=f"Files sent at once (default: {DEFAULT_JOBS}, enough to hide a "
-                                 "50 ms round trip on small files).")
+                                 f"50 ms round trip on small files; {FAR_JOBS} for files under "
+                                 "4 MB when the server's round trip is 100 ms or more).")
         parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff (default: 10).")
@@ -160,7 +161,7 @@ class Upload(ArcsecondCommand, Lister):
         from .job import dry_run_rows, execute, prepare, summary_lines
         from .report import as_rows, report_rows
 
-        api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
+        api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing_sent = "interrupted: nothing was sent"
         plan = interrupts.wait_for(lambda: prepare(api, options), nothing_sent)
         stderr = self.app.stderr

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from arcsecond_core import errors
 from arcsecond_core.masking import mask
 from arcsecond_core.retrying import Backoff, Cancelled
-from arcsecond_core.transfer import filters
+from arcsecond_core.transfer import auto_jobs, filters
 from arcsecond_core.transfer.bandwidth import Bandwidth, for_run, zone_named
 from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
 from arcsecond_core.transfer.outcome import TOO_RECENT
@@ -25,6 +26,7 @@ from . import plan as planning
 from .classify import Kind, classify
 from .headers import Site, summarize
 from .ledger import Ledger
+from .lookup import Later, dataset_telescope, look_up, site_later
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
@@ -43,7 +45,8 @@ class Options:
     telescope: str | None = None
     tags: tuple[str, ...] = ()
     raw: bool = True
-    jobs: int = 4
+    #: Files sent at once; None: 16, or 32 for small files over a far link (auto_jobs).
+    jobs: int | None = 4
     rename_duplicates: bool = False
     retries: int = 10
     verify: bool = False
@@ -60,7 +63,7 @@ class Options:
         self.paths = as_paths(self.paths)
         if self.min_age is not None and self.min_age < 0:
             raise errors.UsageError("--min-age must be 0 or more seconds")
-        if self.jobs < 1:
+        if self.jobs is not None and self.jobs < 1:
             raise errors.UsageError("--jobs must be 1 or more")
         if self.retries < 1:
             raise errors.UsageError("--retries must be 1 or more")
@@ -91,7 +94,8 @@ class Plan:
     files: list[LocalFile]
     dataset: planning.DatasetTarget
     telescope: dict[str, Any] | None
-    site: Site | None
+    #: The telescope's observing site, read in the background (see :attr:`site`).
+    site_lookup: Later
     organisation: dict[str, Any] | None
     comparison: planning.Comparison
     kinds: dict[str, Kind] = field(default_factory=dict)
@@ -99,6 +103,20 @@ class Plan:
     recent: list[LocalFile] = field(default_factory=list)
     #: The bandwidth cap of the run (None: none).
     bandwidth: Bandwidth | None = None
+    #: About one round trip of the link, as the dataset's lookup took.
+    round_trip: float | None = None
+
+    @property
+    def jobs(self) -> int:
+        """``--jobs``, or the default for these files over this link."""
+        if self.options.jobs is not None:
+            return self.options.jobs
+        return auto_jobs(self.round_trip, [item.size for item in self.to_send])
+
+    @property
+    def site(self) -> Site | None:
+        """The observing site (for night-log dates), waited for on first use."""
+        return self.site_lookup.get()
 
     @property
     def to_send(self) -> list[LocalFile]:
@@ -130,33 +148,32 @@ def too_recent(mtime_ns: int, min_age: float | None, now: float) -> bool:
 
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the paths and ask the server what it has; sends nothing."""
-    scanned = scan(options.paths, options.rules)
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="arcsecond-lookup") as pool:
+        return _prepare(api, options, pool)
+
+
+def _prepare(api: Any, options: Options, pool: ThreadPoolExecutor) -> Plan:
+    # The folder is walked while the server is asked (a bad path is still the error shown).
+    scanning = pool.submit(scan, options.paths, options.rules)
+    try:
+        found = look_up(api, api.portal, options.dataset, default_dataset_name(options.paths),
+                        options.telescope, pool)
+    except Exception:
+        if scanning.exception() is not None:
+            raise scanning.exception() from None  # type: ignore[misc]
+        raise
+    scanned = scanning.result()
     now = time.time()
     recent = [f for f in scanned.files if too_recent(f.mtime_ns, options.min_age, now)]
     if recent:
         scanned.files = [f for f in scanned.files if not too_recent(f.mtime_ns, options.min_age,
                                                                     now)]
-    patiently = planning.patiently
-    organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
-        if api.portal else None
-    default_name = default_dataset_name(options.paths)
-    target = patiently(lambda: planning.find_dataset(api, options.dataset, default_name))
-    telescope = None
-    if options.telescope:
-        name = options.telescope
-        telescope = patiently(lambda: planning.find_telescope(api, name))
-        if target.exists and target.telescope != telescope.get("uuid"):
-            LOG.warning("dataset %r already exists with telescope %s; -t %s is not used",
-                        target.name, target.telescope or "none", options.telescope)
-            telescope = None
+    target, telescope = found.target, found.telescope
+    # The listing and the dataset's telescope go out together; the site is read meanwhile.
+    listing = pool.submit(planning.patiently, lambda: planning.remote_files(api, target.uuid))
     if telescope is None and target.telescope:
-        try:
-            uuid = target.telescope
-            telescope = dict(patiently(lambda: api.telescopes.read(uuid)))
-        except errors.HTTPError:
-            telescope = {"uuid": target.telescope, "name": None}
-    known = telescope
-    site = patiently(lambda: planning.site_of(api, known))
+        telescope = pool.submit(dataset_telescope, api, target.telescope).result()
+    site = site_later(api, telescope)
     recorded: dict[str, str] = {}
     if target.exists:
         with open_ledger(api, str(target.uuid)) as ledger:
@@ -165,11 +182,20 @@ def prepare(api: Any, options: Options) -> Plan:
     else:
         entries = {}
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
-    remote = patiently(lambda: planning.remote_files(api, target.uuid))
-    comparison = planning.compare(files, remote, entries, replace=options.replace)
-    bandwidth = for_run(options.bwlimit, api.profile, zone_named(site.time_zone if site else None))
-    return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison,
-                recent=recent, bandwidth=bandwidth)
+    comparison = planning.compare(files, listing.result(), entries, replace=options.replace)
+    bandwidth = _bandwidth(options, api, site)
+    return Plan(api, options, scanned, files, target, telescope, site, found.organisation,
+                comparison, recent=recent, bandwidth=bandwidth, round_trip=found.round_trip)
+
+
+def _bandwidth(options: Options, api: Any, site: Later) -> Bandwidth | None:
+    """The run's cap; a timetable waits for the site's time zone (a single rate needs none)."""
+    text = options.bwlimit if options.bwlimit is not None else api.profile.bwlimit
+    zone = None
+    if text and len(text.split()) > 1:
+        known = site.get()
+        zone = zone_named(known.time_zone if known else None)
+    return for_run(options.bwlimit, api.profile, zone)
 
 
 def default_dataset_name(paths: list[Path]) -> str | None:
@@ -352,7 +378,7 @@ def make_transfer(
 ) -> Transfer:
     options = plan.options
     transfer = Transfer(
-        plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
+        plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=plan.jobs,
         policy=Backoff(attempts=options.retries), verify=options.verify,
         replace=options.replace, bandwidth=plan.bandwidth,
         replacing={d.file.relative: (d.remote or {}).get("id")

@@ -257,3 +257,14 @@ def test_the_log_appends_one_flushed_line_per_file(tmp_path: Path) -> None:
         "dataset": "M31", "dataset_uuid": "u-1", "direction": "upload"}
     with pytest.raises(UsageError, match="cannot open --log-file"):
         TransferLog(tmp_path / "no" / "such" / "dir.jsonl", "upload")
+
+
+def test_more_jobs_by_default_for_small_files_on_a_far_link() -> None:
+    from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS, auto_jobs
+
+    small, large = [100_000] * 300, [200_000_000] * 2
+    assert auto_jobs(0.002, small) == DEFAULT_JOBS  # loopback
+    assert auto_jobs(0.05, small) == DEFAULT_JOBS
+    assert auto_jobs(0.25, small) == FAR_JOBS
+    assert auto_jobs(0.25, large) == DEFAULT_JOBS
+    assert auto_jobs(None, small) == DEFAULT_JOBS and auto_jobs(0.25, []) == DEFAULT_JOBS
