@@ -10,7 +10,8 @@ link's floor: the bytes of the files divided by the bandwidth. Our time is broke
 start-up, the round trips before the first file, the transfer and the tail
 (``benchmarks/breakdown.py``). Then the 300 small files come back down the same link:
 ``arcsecond download`` with its default ``--jobs`` beside curl. ``BENCH_LINK_LARGE=0`` leaves
-the 200 MB pair out (about a minute per client on the slow link).
+the 200 MB pair out (about a minute per client on the slow link), ``BENCH_LINK_PUBLIC=0`` the
+public client (over a minute per link for the small files).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def measure_link(plain: Setup, server_url: str, rtt: float, mbit: float, runs: i
                         raise
                     public_problem = f"the public client failed: {exc}"
             print(kind, {k: f"{v:.2f}s" for k, v in rows[kind].items()},
-                  f"floor {floors[kind]:.2f}s", flush=True)
+                  f"floor {floors[kind]:.2f}s", show(samples), flush=True)
         records = bench_download.uploaded(plain, folder(*SMALL), f"link-download-{rtt}")
         out = bench_download.scratch() / "link-out"
         floors["download"] = floors["small"]
@@ -115,12 +116,21 @@ def measure_link(plain: Setup, server_url: str, rtt: float, mbit: float, runs: i
             "curl": bench_download.run_curl(s, records, out, False)[0],
             "curl x4": bench_download.run_curl(s, records, out, True)[0],
         }
-        print("download", {k: f"{v:.2f}s" for k, v in rows["download"].items()}, flush=True)
+        print("download", {k: f"{v:.2f}s" for k, v in rows["download"].items()}, show(samples),
+              flush=True)
     return rows, floors, breakdowns, public_problem
 
 
+def show(samples: list[Breakdown]) -> str:
+    return "; ".join(", ".join(f"{name} {value:.2f}" for name, value in
+                               zip(("total", *PHASES), (b.total, *b.phases()), strict=True))
+                     for b in samples)
+
+
 def main() -> None:
-    public_problem = install_public()
+    public_problem = install_public() if os.environ.get("BENCH_LINK_PUBLIC", "1") != "0" else \
+        "left out (BENCH_LINK_PUBLIC=0)"
+    bench_download.WORK.mkdir(parents=True, exist_ok=True)
     runs = int(os.environ.get("BENCH_LINK_RUNS", "3"))
     large = os.environ.get("BENCH_LINK_LARGE", "1") != "0"
     data_dir = server_dir()
@@ -181,9 +191,10 @@ def render(label: str, rtt: float, rows: dict[str, dict[str, float]], floors: di
               "| --- | ---: | " + " | ".join("---:" for _ in PHASES) + " |"]
     for kind, samples in breakdowns.items():
         chosen = median(samples)
-        lines.append(f"| {LABELS[kind]} | {chosen.total:.2f} s | "
-                     + " | ".join(f"{phase:.2f} s ({phase / rtt:.1f} RTT)"
-                                  for phase in chosen.phases()) + " |")
+        startup, before, transfer, tail = chosen.phases()
+        lines.append(f"| {LABELS[kind]} | {chosen.total:.2f} s | {startup:.2f} s | "
+                     f"{before:.2f} s ({before / rtt:.1f} RTT) | {transfer:.2f} s | "
+                     f"{tail:.2f} s ({tail / rtt:.1f} RTT) |")
     for name, used in CONNECTIONS.items():
         verdicts.append(f"{name}: ours used at most {used} TCP connections (counted by the server)")
     return "\n".join([*lines, "", *[f"- {v}" for v in verdicts]])

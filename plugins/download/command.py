@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from arcsecond_core.cli.base import ArcsecondCommand, positive_int
-from arcsecond_core.transfer import DEFAULT_JOBS
+from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS
 from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "id", "bytes", "action", "note")
@@ -40,9 +40,10 @@ class Download(ArcsecondCommand):
                                  "(by default they are reported as conflicts and kept).")
         parser.add_argument("--dry-run", action="store_true",
                             help="Fetch nothing; list each file with what would happen to it.")
-        parser.add_argument("-j", "--jobs", type=positive_int, default=DEFAULT_JOBS, metavar="N",
+        parser.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                             help=f"Files fetched at once (default: {DEFAULT_JOBS}, enough to hide "
-                                 "a 50 ms round trip on small files).")
+                                 f"a 50 ms round trip on small files; {FAR_JOBS} for files under "
+                                 "4 MB when the server's round trip is 100 ms or more).")
         parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff, each resuming where the last stopped "
@@ -102,7 +103,7 @@ class Download(ArcsecondCommand):
         from .job import execute, prepare
         from .plan import dry_run_rows, summary_lines
 
-        api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
+        api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing = "interrupted: nothing was fetched"
         plan = interrupts.wait_for(lambda: prepare(api, options), nothing)
         stdout, stderr = self.app.stdout, self.app.stderr

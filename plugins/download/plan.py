@@ -65,6 +65,8 @@ class Plan:
     excluded: Counter[str] = field(default_factory=Counter)
     #: The bandwidth cap of the run (a Bandwidth, or None).
     bandwidth: Any = None
+    #: Files fetched at once.
+    jobs: int = 4
 
     @property
     def to_fetch(self) -> list[Item]:

@@ -105,6 +105,18 @@ class Plan:
     bandwidth: Bandwidth | None = None
     #: About one round trip of the link, as the dataset's lookup took.
     round_trip: float | None = None
+    #: The new dataset's creation, when it was started early (see :meth:`create_early`).
+    creation: Later | None = None
+
+    def create_early(self, cancel: threading.Event) -> None:
+        """Create the new dataset now, in the background, while the summary is worked out: for
+        a run already confirmed (``--yes``), one round trip less before the first file."""
+        if self.dataset.exists or self.creation is not None:
+            return
+        telescope = self.telescope.get("uuid") if self.telescope else None
+        self.creation = Later(lambda: planning.patiently(
+            lambda: planning.create_dataset(self.api, self.dataset, telescope), posts=True,
+            cancel=cancel))
 
     @property
     def jobs(self) -> int:
@@ -342,9 +354,12 @@ def execute(
     report = Report(plan.dataset.name, plan.dataset.uuid)
     report.add(_logged(initial_outcomes(plan), log))
     try:
-        uuid = planning.patiently(
-            lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
-            cancel=cancel)
+        if plan.creation is not None:
+            uuid = plan.creation.get()
+        else:
+            uuid = planning.patiently(
+                lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
+                cancel=cancel)
     except Cancelled:
         uuid = None
     if uuid is None or cancel.is_set():

@@ -10,6 +10,7 @@ read beside its listing, and the observing site (only the dry run's night-log da
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,15 +27,23 @@ T = TypeVar("T")
 
 
 class Later:
-    """A value computed on a thread of its own; ``get()`` waits for it (and raises its error)."""
+    """A value computed on a daemon thread of its own (a process that ends does not wait for
+    it); ``get()`` waits for it and raises its error."""
 
     def __init__(self, compute: Callable[[], Any] | None = None, value: Any = None) -> None:
         self._future: Future[Any] | None = None
         self._value = value
         if compute is not None:
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arcsecond-lookup")
-            self._future = pool.submit(compute)
-            pool.shutdown(wait=False)
+            future: Future[Any] = Future()
+            self._future = future
+
+            def run() -> None:
+                try:
+                    future.set_result(compute())
+                except BaseException as exc:  # handed to get()
+                    future.set_exception(exc)
+
+            threading.Thread(target=run, name="arcsecond-lookup", daemon=True).start()
 
     def get(self) -> Any:
         if self._future is not None:
