@@ -183,3 +183,33 @@ def test_watch_filters_and_logs_each_file_as_it_lands(client: Any, tmp_path: Pat
     assert [(line["path"], line["outcome"]) for line in log_lines(log)] == [
         ("a.fits", "uploaded"), ("b.fits", "uploaded")]
     assert set(checksums(client, "watched")) == {"a.fits", "b.fits"}
+
+
+def test_ctrl_c_stops_a_throttled_upload_within_seconds(client: Any, tmp_path: Path) -> None:
+    root = tmp_path / "slow"
+    root.mkdir()
+    (root / "big.dat").write_bytes(os.urandom(2 * 1024 * 1024))  # 200 s at 10 KiB/s
+    log = tmp_path / "slow.jsonl"
+    process = subprocess.Popen(
+        [arcsecond_script(), "upload", str(root), "-d", "slow", "--yes", "--bwlimit", "10K",
+         "--log-file", str(log)],
+        env=client.env, text=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not log.exists():  # opened once the plan is made, just before sending
+            assert time.monotonic() < deadline and process.poll() is None, "never started"
+            time.sleep(0.1)
+        time.sleep(1.5)  # well into the throttled body
+        process.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
+        out, err = finish(process, 20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert time.monotonic() - stopped < 5
+    assert process.returncode == 130, err
+    assert "interrupted" in out and "run the same command again" in err
+    assert "Traceback" not in err
+    assert log.read_text() == ""  # nothing ended: a later run logs the file
