@@ -149,7 +149,7 @@ def add_filter_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.set_defaults(filter_rules=None)
     parser.add_argument("--exclude", metavar="GLOB", dest="filter_rules", action=RuleAction,
                         help=f"Leave aside the {what} whose path (relative to the folder) "
-                             "matches GLOB, gitignore-like: '*.txt', 'focus/*', '**/tmp/*' "
+                             "matches GLOB, a .gitignore line such as calib/ or /notes.txt "
                              "(repeatable; the last rule that matches decides).")
     parser.add_argument("--include", metavar="GLOB", dest="filter_rules", action=RuleAction,
                         help=f"Take the {what} matching GLOB even if an earlier --exclude left "
