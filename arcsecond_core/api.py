@@ -58,7 +58,7 @@ class ArcsecondAPI:
             if key:
                 self.profile = ServerProfile(
                     self.profile.name, self.profile.api_server, username or self.profile.username,
-                    **given_key,
+                    **given_key, bwlimit=self.profile.bwlimit,
                 )
         self.portal = portal or None
         self.session = ArcsecondSession(

@@ -2,7 +2,8 @@
 
 The format is the one the public Arcsecond client uses, so a user can switch without losing their
 login: one INI section per API server with ``api_server``, ``username``, ``access_key`` (legacy
-``api_key`` is read too) and ``upload_key``; ``[cloud]`` always means https://api.arcsecond.io;
+``api_key`` is read too) and ``upload_key`` (and, for this client, ``bwlimit``: the
+transfers' bandwidth timetable); ``[cloud]`` always means https://api.arcsecond.io;
 ``[cli] api = NAME`` records the current server.
 """
 
@@ -45,6 +46,9 @@ class ServerProfile:
     username: str | None = None
     access_key: str | None = None
     upload_key: str | None = None
+    #: ``bwlimit = 08:00,512K 19:00,off``: the transfers' bandwidth cap on this server, for
+    #: machines that upload unattended (``--bwlimit`` overrides it).
+    bwlimit: str | None = None
 
     @property
     def key_type(self) -> str | None:
@@ -110,6 +114,7 @@ class Config:
             username=section.get("username") or None,
             access_key=section.get("access_key") or section.get(_LEGACY_ACCESS_OPTION) or None,
             upload_key=section.get("upload_key") or None,
+            bwlimit=section.get("bwlimit") or None,
         )
 
     def servers(self) -> list[ServerProfile]:

@@ -50,6 +50,7 @@ class MultipartFileBody:
         digest: Any = None,
         cancel: threading.Event | None = None,
         block_size: int = SEND_BLOCK,
+        throttle: Any = None,
     ) -> None:
         from urllib3.fields import RequestField
 
@@ -68,7 +69,10 @@ class MultipartFileBody:
         self._handle = handle
         self._left = os.fstat(handle.fileno()).st_size - handle.tell()
         # No bigger than the file: a 1 MiB buffer zeroed for each 100 KB file costs more than
-        # sending it.
+        # sending it. Under a bandwidth cap, small blocks keep the rate smooth.
+        if throttle is not None:
+            block_size = min(block_size, throttle.block_size)
+        self._throttle = throttle
         self._buffer = bytearray(max(1, min(block_size, self._left)))
         self._view = memoryview(self._buffer)
         self._progress = progress
@@ -91,6 +95,8 @@ class MultipartFileBody:
             if not count:
                 raise FileChanged(f"{self._name} shrank while it was being sent")
             self._left -= count
+            if self._throttle is not None and not self._throttle.take(count, self._cancel):
+                raise UploadCancelled("upload cancelled")
             if self._digest is not None:
                 self._digest.update(view[:count])
             self._report(count)
@@ -125,13 +131,16 @@ class DataFiles(Resource):
         progress: ProgressCallback | None = None,
         digest: Any = None,
         cancel: threading.Event | None = None,
+        throttle: Any = None,
     ) -> Record:
         """Upload one file into ``dataset`` (a UUID), streamed from disk; sent once, no retry.
 
         ``progress`` is called with the number of body bytes handed to the connection, block
         after block; ``digest`` (a hashlib object) is updated with the file's bytes as they are
         read; when ``cancel`` is set the body stops and UploadCancelled is raised; a file whose
-        size changes meanwhile raises FileChanged. Memory stays constant whatever the size.
+        size changes meanwhile raises FileChanged. ``throttle`` (a
+        :class:`~arcsecond_core.transfer.bandwidth.Bandwidth`) caps the rate at which the file
+        is read. Memory stays constant whatever the size.
 
         Raises ValidationError whose message contains ``already exists in dataset`` when the
         dataset has a file of that name already (see ``is_already_exists``).
@@ -144,7 +153,7 @@ class DataFiles(Resource):
         with source.open("rb", buffering=0) as handle:
             body = MultipartFileBody(
                 fields, "file", file_name or source.name, handle,
-                progress=progress, digest=digest, cancel=cancel,
+                progress=progress, digest=digest, cancel=cancel, throttle=throttle,
             )
             try:
                 response = self.session.request(

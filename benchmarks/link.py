@@ -44,6 +44,8 @@ class Link:
         self.bytes_per_second = mbit * 1e6 / 8
         self.url = ""
         self.connections = 0
+        #: The wall time (``time.time()``) each connection was accepted at.
+        self.accepted: list[float] = []
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="link", daemon=True)
@@ -78,6 +80,7 @@ class Link:
 
         async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.connections += 1
+            self.accepted.append(time.time())
             try:
                 server_reader, server_writer = await asyncio.open_connection(*self.target)
             except OSError:

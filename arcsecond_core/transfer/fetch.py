@@ -100,11 +100,13 @@ def fetch_once(
     cancel: threading.Event | None = None,
     overwrite: bool = True,
     sync_folder: bool = True,
+    throttle: Any = None,
 ) -> Fetched:
     """One attempt at data file ``remote`` into ``target``, resuming a partial file if there is
     one. Raises FetchCancelled, ChecksumMismatch, or the ``errors`` family (ConnectionFailed when
     the stream broke off: the partial file stays for the next attempt). Without ``overwrite`` a
-    file that appeared at ``target`` meanwhile is left alone (ArcsecondError)."""
+    file that appeared at ``target`` meanwhile is left alone (ArcsecondError). ``throttle`` (a
+    :class:`~.bandwidth.Bandwidth`) caps the rate at which bytes are written."""
     part = partial_path(target, remote.file_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     offset = part.stat().st_size if part.exists() else 0
@@ -125,7 +127,7 @@ def fetch_once(
             response = session.request("GET", url_path, stream=True, portal=portal,
                                        transfer=True)
         offset, digest = _position(response, part, offset, digest)
-        received = _stream(response, part, digest, progress, cancel, url_path)
+        received = _stream(response, part, digest, progress, cancel, url_path, throttle)
         synced = True
     size = offset + received
     checksum = digest.hexdigest()
@@ -189,13 +191,16 @@ def _position(response: requests.Response, part: Path, offset: int,
 
 def _stream(response: requests.Response, part: Path, digest: Any,
             progress: Callable[[int], None] | None, cancel: threading.Event | None,
-            what: str) -> int:
+            what: str, throttle: Any = None) -> int:
     """Append the body to ``part`` and fsync it; the number of bytes written."""
     received = 0
+    block = BLOCK if throttle is None else min(BLOCK, throttle.block_size)
     with response, part.open("ab") as handle:
         try:
-            for chunk in response.iter_content(BLOCK):
+            for chunk in response.iter_content(block):
                 if cancel is not None and cancel.is_set():
+                    raise FetchCancelled("download cancelled")
+                if throttle is not None and not throttle.take(len(chunk), cancel):
                     raise FetchCancelled("download cancelled")
                 handle.write(chunk)
                 digest.update(chunk)

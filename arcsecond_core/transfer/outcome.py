@@ -9,6 +9,8 @@ from arcsecond_core import errors
 
 UPLOADED, DOWNLOADED = "uploaded", "downloaded"
 SKIPPED, FAILED, IGNORED, CANCELLED = "skipped", "failed", "ignored", "cancelled"
+#: Modified less than ``--min-age`` ago: left for a later run.
+TOO_RECENT = "too recent"
 #: The name is taken on the other side by a file with other content: nothing was overwritten.
 CONFLICT = "conflict"
 #: Statuses of a file whose bytes moved in this run.
@@ -32,6 +34,8 @@ class Outcome:
     note: str | None = None
     #: Failed for reasons that may pass (server down, network): worth trying again later.
     retryable: bool = False
+    #: The file's sha256 when this run knows it (for the ``--log-file`` lines).
+    sha256: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

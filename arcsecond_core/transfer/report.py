@@ -10,9 +10,19 @@ from typing import Any, TextIO
 
 from arcsecond_core.sizes import human_bytes
 
-from .outcome import CANCELLED, CONFLICT, DOWNLOADED, FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
+from .outcome import (
+    CANCELLED,
+    CONFLICT,
+    DOWNLOADED,
+    FAILED,
+    IGNORED,
+    SKIPPED,
+    TOO_RECENT,
+    UPLOADED,
+    Outcome,
+)
 
-STATUS_ORDER = (UPLOADED, DOWNLOADED, SKIPPED, CONFLICT, FAILED, IGNORED, CANCELLED)
+STATUS_ORDER = (UPLOADED, DOWNLOADED, SKIPPED, CONFLICT, FAILED, TOO_RECENT, IGNORED, CANCELLED)
 #: How the headline counts a status, by direction ("13 already on the server").
 UPLOAD_WORDS = {SKIPPED: "already on the server"}
 DOWNLOAD_WORDS = {SKIPPED: "already here"}

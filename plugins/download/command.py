@@ -6,7 +6,8 @@ import argparse
 from typing import Any
 
 from arcsecond_core.cli.base import ArcsecondCommand, positive_int
-from arcsecond_core.transfer import DEFAULT_JOBS
+from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS
+from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "id", "bytes", "action", "note")
 AGAIN = "run the same command again to fetch the rest"
@@ -39,13 +40,23 @@ class Download(ArcsecondCommand):
                                  "(by default they are reported as conflicts and kept).")
         parser.add_argument("--dry-run", action="store_true",
                             help="Fetch nothing; list each file with what would happen to it.")
-        parser.add_argument("-j", "--jobs", type=positive_int, default=DEFAULT_JOBS, metavar="N",
+        parser.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                             help=f"Files fetched at once (default: {DEFAULT_JOBS}, enough to hide "
-                                 "a 50 ms round trip on small files).")
+                                 f"a 50 ms round trip on small files; {FAR_JOBS} for files under "
+                                 "4 MB when the server's round trip is 100 ms or more).")
         parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff, each resuming where the last stopped "
                                  "(default: 10).")
+        add_filter_options(parser, "files")
+        parser.add_argument("--bwlimit", metavar="RATE", default=None,
+                            help="Cap the total rate of all jobs: 512K (KiB/s), 10M, off, or a "
+                                 "timetable in this machine's local time such as "
+                                 "\"08:00,512K 19:00,off\" (default: the server's bwlimit in "
+                                 "config.ini, else none).")
+        parser.add_argument("--log-file", metavar="FILE", default=None,
+                            help="Append one JSON line per file to FILE as each ends (path, "
+                                 "outcome, bytes, sha256, seconds, error, dataset).")
         parser.add_argument("-f", "--format", dest="formatter", choices=("table", "json"),
                             default="table",
                             help="Output format of the final report or dry-run listing "
@@ -78,9 +89,13 @@ class Download(ArcsecondCommand):
                              "--datapackage DATA_PACKAGE")
         else:
             kind, spec = "dataset", target
+        from arcsecond_core.transfer.filters import from_arguments
+
         return Options(kind=kind, spec=spec, folder=folder, jobs=parsed_args.jobs,
                        retries=parsed_args.retries, patterns=tuple(parsed_args.pattern or ()),
-                       overwrite=parsed_args.overwrite)
+                       overwrite=parsed_args.overwrite,
+                       rules=from_arguments(parsed_args.filter_rules),
+                       bwlimit=parsed_args.bwlimit)
 
     def _download(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> int:
         from arcsecond_core.transfer.report import write_json, write_report, write_table
@@ -88,7 +103,7 @@ class Download(ArcsecondCommand):
         from .job import execute, prepare
         from .plan import dry_run_rows, summary_lines
 
-        api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
+        api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing = "interrupted: nothing was fetched"
         plan = interrupts.wait_for(lambda: prepare(api, options), nothing)
         stdout, stderr = self.app.stdout, self.app.stderr
@@ -101,12 +116,21 @@ class Download(ArcsecondCommand):
             elif rows:
                 write_table(stdout, DRY_RUN_COLUMNS, rows)
             return 0
+        if plan.bandwidth is not None:
+            stderr.write(f"bandwidth: {plan.bandwidth.timetable.describe()}\n")
         stderr.flush()
+        log = None
+        if parsed_args.log_file:
+            from arcsecond_core.transfer.joblog import TransferLog
+
+            log = TransferLog(parsed_args.log_file, "download")
         progress = self._progress(plan)
         try:
-            report = execute(api, plan, options, progress, interrupts.cancel)
+            report = execute(api, plan, options, progress, interrupts.cancel, log)
         finally:
             progress.close()
+            if log is not None:
+                log.close()
         write_report(stdout, report, parsed_args.formatter)
         if report.interrupted:
             stderr.write(AGAIN + "\n")

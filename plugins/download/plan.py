@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from arcsecond_core.transfer.fetch import Remote, local_name, partial_path, sha256_of
+from arcsecond_core.transfer.filters import PathFilter
 from arcsecond_core.transfer.progress import human_bytes
 
 from .targets import Source
@@ -59,6 +60,13 @@ class Plan:
     items: list[Item] = field(default_factory=list)
     #: Files of the target the patterns left out.
     filtered: int = 0
+    #: The --exclude/--include rules, and how many files each left aside.
+    rules: PathFilter = field(default_factory=PathFilter)
+    excluded: Counter[str] = field(default_factory=Counter)
+    #: The bandwidth cap of the run (a Bandwidth, or None).
+    bandwidth: Any = None
+    #: Files fetched at once.
+    jobs: int = 4
 
     @property
     def to_fetch(self) -> list[Item]:
@@ -73,10 +81,10 @@ class Plan:
 
 
 def make_plan(source: Source, folder: Path, *, patterns: tuple[str, ...] = (),
-              overwrite: bool = False, threads: int = 4) -> Plan:
+              overwrite: bool = False, threads: int = 4, rules: PathFilter | None = None) -> Plan:
     """Compare the target's files with what ``folder`` holds (hashing local files whose size
-    matches, ``threads`` at a time)."""
-    plan = Plan(source, folder)
+    matches, ``threads`` at a time). ``rules`` are matched against the path in ``folder``."""
+    plan = Plan(source, folder, rules=rules or PathFilter())
     taken: set[str] = set()
     for record in sorted(source.files, key=_order):
         name = local_name(record)
@@ -85,6 +93,10 @@ def make_plan(source: Source, folder: Path, *, patterns: tuple[str, ...] = (),
             continue
         sub = source.subfolder(record)
         relative = f"{sub}/{name}" if sub else name
+        rule = plan.rules.rule_against(relative)
+        if rule is not None:
+            plan.excluded[rule] += 1
+            continue
         item = Item(record, relative, folder / relative)
         if relative in taken:
             item.action, item.reason = CLASH, f"another data file of that name goes to {relative}"
@@ -160,6 +172,9 @@ def summary_lines(plan: Plan, api: Any) -> list[str]:
     if counts[CONFLICT] or counts[CLASH]:
         lines.append(f"conflicts: {counts[CONFLICT] + counts[CLASH]} local files differ from "
                      "the server's (left alone)")
+    excluded = plan.rules.summary(plan.excluded)
+    if excluded:
+        lines.append(f"excluded:  {excluded}")
     return lines
 
 

@@ -21,6 +21,11 @@ def upload(
     verify: bool = False,
     replace: bool = False,
     dry_run: bool = False,
+    exclude: str | Iterable[str] | None = None,
+    include: str | Iterable[str] | None = None,
+    min_age: float | None = None,
+    bwlimit: str | None = None,
+    log_file: str | os.PathLike[str] | None = None,
 ) -> Any:
     """Upload every non-hidden file under ``folder`` into ``dataset`` (name or UUID).
 
@@ -32,7 +37,9 @@ def upload(
     dicts with path, status, id, bytes and error); with
     ``dry_run`` nothing is sent and the list of files with their headers is returned instead.
     Ctrl-C while sending stops the uploads in flight cleanly, then raises KeyboardInterrupt,
-    whose ``report`` attribute says what was done.
+    whose ``report`` attribute says what was done. ``exclude`` and ``include`` are gitignore
+    patterns as ``--exclude`` and ``--include`` take them (the excludes first); ``min_age``,
+    ``bwlimit`` and ``log_file`` work as ``--min-age``, ``--bwlimit`` and ``--log-file``.
 
     >>> from arcsecond_core.api import ArcsecondAPI
     >>> report = ArcsecondAPI().upload("/data/2024-05-01", dataset="M31")  # doctest: +SKIP
@@ -40,19 +47,23 @@ def upload(
     import signal
 
     from arcsecond_core.interrupts import Interrupts
+    from arcsecond_core.transfer.filters import rules_of
+    from arcsecond_core.transfer.joblog import open_log
 
     from .job import Options, dry_run_rows, execute, parse_tags, prepare
 
     options = Options(paths=folder, dataset=dataset, telescope=telescope,
                       tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,
-                      rename_duplicates=rename_duplicates, verify=verify, replace=replace)
+                      rename_duplicates=rename_duplicates, verify=verify, replace=replace,
+                      rules=rules_of(exclude, include), min_age=min_age, bwlimit=bwlimit)
     plan = prepare(api, options)
     if dry_run:
         return dry_run_rows(plan)
     # Ctrl-C while sending: the uploads in flight stop cleanly, then KeyboardInterrupt is raised
     # as usual, with the report of what was done as its ``report`` attribute.
-    with Interrupts(signals=(signal.SIGINT,)) as interrupts:
-        report = execute(plan, cancel=interrupts.cancel)
+    with Interrupts(signals=(signal.SIGINT,)) as interrupts, \
+            open_log(log_file, "upload") as log:
+        report = execute(plan, cancel=interrupts.cancel, log=log)
     if interrupts.fired:
         interrupted = KeyboardInterrupt()
         interrupted.report = report  # type: ignore[attr-defined]

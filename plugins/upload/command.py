@@ -8,7 +8,8 @@ from typing import Any
 from cliff.lister import Lister
 
 from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
-from arcsecond_core.transfer import DEFAULT_JOBS
+from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS
+from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
                    "action", "note")
@@ -33,6 +34,28 @@ def night_summary_text(plan: Any) -> str:
     return "\n".join(summary_lines(found.summary()))
 
 
+def _age(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 365 * 86400:
+        raise argparse.ArgumentTypeError("must be between 0 and 31536000 seconds (a year)")
+    return value
+
+
+def add_transfer_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--bwlimit and --log-file, as upload and download both take them."""
+    parser.add_argument("--bwlimit", metavar="RATE", default=None,
+                        help="Cap the total rate of all jobs: 512K (KiB/s), 10M, off, or a "
+                             "timetable in the observatory's local time such as "
+                             "\"08:00,512K 19:00,off\" (default: the server's bwlimit in "
+                             "config.ini, else none).")
+    parser.add_argument("--log-file", metavar="FILE", default=None,
+                        help=f"Append one JSON line per file to FILE as each ends (path, "
+                             f"outcome, bytes, sha256, seconds, error, dataset) for {what}.")
+
+
 class Upload(ArcsecondCommand, Lister):
     """Upload folders and files into a dataset: parallel, resumable, with retries"""
 
@@ -41,6 +64,8 @@ class Upload(ArcsecondCommand, Lister):
     exit_code = 0
     #: The line under the report: on stdout after a table, on stderr otherwise.
     headline: str | None = None
+    #: The --log-file of the run, while it runs.
+    log: Any = None
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -62,9 +87,10 @@ class Upload(ArcsecondCommand, Lister):
         parser.add_argument("--dry-run", action="store_true",
                             help="Send nothing; list each file with its type, headers and "
                                  "night-log date.")
-        parser.add_argument("-j", "--jobs", type=positive_int, default=DEFAULT_JOBS, metavar="N",
+        parser.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                             help=f"Files sent at once (default: {DEFAULT_JOBS}, enough to hide a "
-                                 "50 ms round trip on small files).")
+                                 f"50 ms round trip on small files; {FAR_JOBS} for files under "
+                                 "4 MB when the server's round trip is 100 ms or more).")
         parser.add_argument("--retries", type=positive_int, default=10, metavar="N",
                             help="Attempts per file on connection errors, 5xx and 429, with "
                                  "exponential backoff (default: 10).")
@@ -87,6 +113,12 @@ class Upload(ArcsecondCommand, Lister):
         parser.add_argument("--settle", type=_seconds, default=5.0, metavar="SECONDS",
                             help="With --watch: how long a file's size must stay the same "
                                  "before it is sent (default: 5).")
+        parser.add_argument("--min-age", type=_age, default=None, metavar="SECONDS",
+                            help="Leave aside files modified less than SECONDS ago, reported as "
+                                 "too recent (a later run sends them); with --watch, a file "
+                                 "must be this old as well as settled.")
+        add_filter_options(parser, "files")
+        add_transfer_options(parser, "every file of the run")
         return parser
 
     def run(self, parsed_args: argparse.Namespace) -> int:
@@ -106,6 +138,7 @@ class Upload(ArcsecondCommand, Lister):
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
         from arcsecond_core.errors import UsageError
         from arcsecond_core.interrupts import Interrupts
+        from arcsecond_core.transfer.filters import from_arguments
 
         from .job import Options
 
@@ -115,6 +148,8 @@ class Upload(ArcsecondCommand, Lister):
             raw=parsed_args.raw, jobs=parsed_args.jobs,
             rename_duplicates=parsed_args.rename_duplicates, retries=parsed_args.retries,
             verify=parsed_args.verify, replace=parsed_args.replace,
+            rules=from_arguments(parsed_args.filter_rules), min_age=parsed_args.min_age,
+            bwlimit=parsed_args.bwlimit,
         )
         if parsed_args.watch and parsed_args.dry_run:
             raise UsageError("--watch and --dry-run cannot be used together")
@@ -125,6 +160,9 @@ class Upload(ArcsecondCommand, Lister):
         try:
             return self._upload(options, parsed_args, interrupts)
         finally:
+            if self.log is not None:
+                self.log.close()
+                self.log = None
             if self.app.interactive_mode:
                 interrupts.restore()
 
@@ -132,9 +170,11 @@ class Upload(ArcsecondCommand, Lister):
         from .job import dry_run_rows, execute, prepare, summary_lines
         from .report import as_rows, report_rows
 
-        api = self.app.api(parsed_args.portal, pool_size=max(10, options.jobs + 2))
+        api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing_sent = "interrupted: nothing was sent"
         plan = interrupts.wait_for(lambda: prepare(api, options), nothing_sent)
+        if parsed_args.yes and not parsed_args.dry_run and not parsed_args.watch and plan.to_send:
+            plan.create_early(interrupts.cancel)  # confirmed already: no round trip to wait for
         stderr = self.app.stderr
         lines = interrupts.wait_for(lambda: summary_lines(plan), nothing_sent)
         if parsed_args.dry_run:
@@ -144,9 +184,13 @@ class Upload(ArcsecondCommand, Lister):
             self.headline = interrupts.wait_for(lambda: night_summary_text(plan), nothing_sent)
             columns = DRY_RUN_COLUMNS if parsed_args.formatter == "table" else None
             return as_rows(rows, columns)
+        if parsed_args.log_file:
+            from arcsecond_core.transfer.joblog import TransferLog
+
+            self.log = TransferLog(parsed_args.log_file, "upload")
         if not plan.files and not parsed_args.watch:
             stderr.write("\n".join(lines) + "\nnothing to upload\n")
-            return self._finish(execute(plan), parsed_args.formatter, report_rows)
+            return self._finish(execute(plan, log=self.log), parsed_args.formatter, report_rows)
         stderr.write("\n".join(lines) + "\n")
         stderr.flush()
         needs_question = bool(plan.to_send) or parsed_args.watch
@@ -164,7 +208,7 @@ class Upload(ArcsecondCommand, Lister):
             from .watch import Watch
 
             watch = Watch(plan, interval=parsed_args.interval, settle=parsed_args.settle,
-                          stop=interrupts.cancel)
+                          stop=interrupts.cancel, log=self.log)
             return self._finish(watch.run(), parsed_args.formatter, report_rows)
         return self._send(plan, parsed_args.formatter, execute, report_rows, interrupts)
 
@@ -182,7 +226,7 @@ class Upload(ArcsecondCommand, Lister):
         sending = plan.to_send
         progress = make_progress(self.app.stderr, len(sending), sum(f.size for f in sending))
         try:
-            report = execute(plan, progress, interrupts.cancel)
+            report = execute(plan, progress, interrupts.cancel, self.log)
         finally:
             progress.close()
         rows = self._finish(report, formatter, report_rows)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,15 +17,20 @@ from typing import Any
 from arcsecond_core import errors
 from arcsecond_core.masking import mask
 from arcsecond_core.retrying import Backoff, Cancelled
+from arcsecond_core.transfer import auto_jobs, filters
+from arcsecond_core.transfer.bandwidth import Bandwidth, for_run, zone_named
+from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
+from arcsecond_core.transfer.outcome import TOO_RECENT
 
 from . import plan as planning
 from .classify import Kind, classify
 from .headers import Site, summarize
 from .ledger import Ledger
+from .lookup import Later, dataset_telescope, look_up, site_later
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
-from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, Outcome, Progress, Transfer
+from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, NoProgress, Outcome, Progress, Transfer
 
 LOG = logging.getLogger("arcsecond.upload")
 
@@ -38,16 +45,25 @@ class Options:
     telescope: str | None = None
     tags: tuple[str, ...] = ()
     raw: bool = True
-    jobs: int = 4
+    #: Files sent at once; None: 16, or 32 for small files over a far link (auto_jobs).
+    jobs: int | None = 4
     rename_duplicates: bool = False
     retries: int = 10
     verify: bool = False
     #: Replace a server copy whose content differs instead of reporting a conflict.
     replace: bool = False
+    #: The --exclude/--include rules.
+    rules: filters.PathFilter = field(default_factory=filters.PathFilter)
+    #: Files modified less than this many seconds ago are left for a later run.
+    min_age: float | None = None
+    #: --bwlimit (a rate or timetable); None: the server's ``bwlimit`` in config.ini, if any.
+    bwlimit: str | None = None
 
     def __post_init__(self) -> None:
         self.paths = as_paths(self.paths)
-        if self.jobs < 1:
+        if self.min_age is not None and self.min_age < 0:
+            raise errors.UsageError("--min-age must be 0 or more seconds")
+        if self.jobs is not None and self.jobs < 1:
             raise errors.UsageError("--jobs must be 1 or more")
         if self.retries < 1:
             raise errors.UsageError("--retries must be 1 or more")
@@ -78,10 +94,41 @@ class Plan:
     files: list[LocalFile]
     dataset: planning.DatasetTarget
     telescope: dict[str, Any] | None
-    site: Site | None
+    #: The telescope's observing site, read in the background (see :attr:`site`).
+    site_lookup: Later
     organisation: dict[str, Any] | None
     comparison: planning.Comparison
     kinds: dict[str, Kind] = field(default_factory=dict)
+    #: Files modified less than --min-age ago: left for a later run.
+    recent: list[LocalFile] = field(default_factory=list)
+    #: The bandwidth cap of the run (None: none).
+    bandwidth: Bandwidth | None = None
+    #: About one round trip of the link, as the dataset's lookup took.
+    round_trip: float | None = None
+    #: The new dataset's creation, when it was started early (see :meth:`create_early`).
+    creation: Later | None = None
+
+    def create_early(self, cancel: threading.Event) -> None:
+        """Create the new dataset now, in the background, while the summary is worked out: for
+        a run already confirmed (``--yes``), one round trip less before the first file."""
+        if self.dataset.exists or self.creation is not None:
+            return
+        telescope = self.telescope.get("uuid") if self.telescope else None
+        self.creation = Later(lambda: planning.patiently(
+            lambda: planning.create_dataset(self.api, self.dataset, telescope), posts=True,
+            cancel=cancel))
+
+    @property
+    def jobs(self) -> int:
+        """``--jobs``, or the default for these files over this link."""
+        if self.options.jobs is not None:
+            return self.options.jobs
+        return auto_jobs(self.round_trip, [item.size for item in self.to_send])
+
+    @property
+    def site(self) -> Site | None:
+        """The observing site (for night-log dates), waited for on first use."""
+        return self.site_lookup.get()
 
     @property
     def to_send(self) -> list[LocalFile]:
@@ -105,30 +152,40 @@ class Plan:
                 self.kinds[item.relative] = kind
 
 
+def too_recent(mtime_ns: int, min_age: float | None, now: float) -> bool:
+    """True when a file modified at ``mtime_ns`` is younger than ``min_age`` seconds at ``now``
+    (a file exactly ``min_age`` old goes; one dated in the future is too recent)."""
+    return min_age is not None and now - mtime_ns / 1e9 < min_age
+
+
 def prepare(api: Any, options: Options) -> Plan:
     """Scan the paths and ask the server what it has; sends nothing."""
-    scanned = scan(options.paths)
-    patiently = planning.patiently
-    organisation = patiently(lambda: planning.check_portal(api, api.portal), posts=True) \
-        if api.portal else None
-    default_name = default_dataset_name(options.paths)
-    target = patiently(lambda: planning.find_dataset(api, options.dataset, default_name))
-    telescope = None
-    if options.telescope:
-        name = options.telescope
-        telescope = patiently(lambda: planning.find_telescope(api, name))
-        if target.exists and target.telescope != telescope.get("uuid"):
-            LOG.warning("dataset %r already exists with telescope %s; -t %s is not used",
-                        target.name, target.telescope or "none", options.telescope)
-            telescope = None
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="arcsecond-lookup") as pool:
+        return _prepare(api, options, pool)
+
+
+def _prepare(api: Any, options: Options, pool: ThreadPoolExecutor) -> Plan:
+    # The folder is walked while the server is asked (a bad path is still the error shown).
+    scanning = pool.submit(scan, options.paths, options.rules)
+    try:
+        found = look_up(api, api.portal, options.dataset, default_dataset_name(options.paths),
+                        options.telescope, pool)
+    except Exception:
+        if scanning.exception() is not None:
+            raise scanning.exception() from None  # type: ignore[misc]
+        raise
+    scanned = scanning.result()
+    now = time.time()
+    recent = [f for f in scanned.files if too_recent(f.mtime_ns, options.min_age, now)]
+    if recent:
+        scanned.files = [f for f in scanned.files if not too_recent(f.mtime_ns, options.min_age,
+                                                                    now)]
+    target, telescope = found.target, found.telescope
+    # The listing and the dataset's telescope go out together; the site is read meanwhile.
+    listing = pool.submit(planning.patiently, lambda: planning.remote_files(api, target.uuid))
     if telescope is None and target.telescope:
-        try:
-            uuid = target.telescope
-            telescope = dict(patiently(lambda: api.telescopes.read(uuid)))
-        except errors.HTTPError:
-            telescope = {"uuid": target.telescope, "name": None}
-    known = telescope
-    site = patiently(lambda: planning.site_of(api, known))
+        telescope = pool.submit(dataset_telescope, api, target.telescope).result()
+    site = site_later(api, telescope)
     recorded: dict[str, str] = {}
     if target.exists:
         with open_ledger(api, str(target.uuid)) as ledger:
@@ -137,9 +194,20 @@ def prepare(api: Any, options: Options) -> Plan:
     else:
         entries = {}
     files = resolve_duplicates(scanned.files, options.rename_duplicates, recorded)
-    remote = patiently(lambda: planning.remote_files(api, target.uuid))
-    comparison = planning.compare(files, remote, entries, replace=options.replace)
-    return Plan(api, options, scanned, files, target, telescope, site, organisation, comparison)
+    comparison = planning.compare(files, listing.result(), entries, replace=options.replace)
+    bandwidth = _bandwidth(options, api, site)
+    return Plan(api, options, scanned, files, target, telescope, site, found.organisation,
+                comparison, recent=recent, bandwidth=bandwidth, round_trip=found.round_trip)
+
+
+def _bandwidth(options: Options, api: Any, site: Later) -> Bandwidth | None:
+    """The run's cap; a timetable waits for the site's time zone (a single rate needs none)."""
+    text = options.bwlimit if options.bwlimit is not None else api.profile.bwlimit
+    zone = None
+    if text and len(text.split()) > 1:
+        known = site.get()
+        zone = zone_named(known.time_zone if known else None)
+    return for_run(options.bwlimit, api.profile, zone)
 
 
 def default_dataset_name(paths: list[Path]) -> str | None:
@@ -193,6 +261,14 @@ def summary_lines(plan: Plan) -> list[str]:
     if replacing:
         lines.append(f"replace:   {len(replacing)} server copies with other content, deleted "
                      "before their file is sent")
+    if plan.recent:
+        lines.append(f"too recent: {len(plan.recent)} modified less than "
+                     f"{plan.options.min_age:g} s ago (--min-age; a later run sends them)")
+    excluded = plan.options.rules.summary(plan.scanned.excluded)
+    if excluded:
+        lines.append(f"excluded:  {excluded}")
+    if plan.bandwidth is not None:
+        lines.append(f"bandwidth: {plan.bandwidth.timetable.describe()}")
     left = plan.scanned.problems
     if left or plan.scanned.hidden:
         reasons = Counter(problem.reason for problem in left)
@@ -225,7 +301,16 @@ def dry_run_rows(plan: Plan) -> list[dict[str, Any]]:
             "action": "send" if decision is None else decision.action,
             "note": headers.error or (decision.reason if decision and decision.reason else None),
         })
+    rows.extend({"path": item.relative, "file_name": item.remote_name, "type": None,
+                 "compression": None, "bytes": item.size, "date_obs": None, "object": None,
+                 "imagetyp": None, "night_log": None, "action": TOO_RECENT,
+                 "note": recent_note(item, plan.options.min_age)} for item in plan.recent)
     return rows
+
+
+def recent_note(item: LocalFile, min_age: float | None) -> str:
+    age = max(0.0, time.time() - item.mtime_ns / 1e9)
+    return f"modified {age:.0f} s ago (--min-age {min_age:g}); a later run sends it"
 
 
 def initial_outcomes(plan: Plan) -> list[Outcome]:
@@ -235,10 +320,14 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
                 FAILED if p.kind == "failed" else IGNORED, error=p.reason)
         for p in plan.scanned.problems
     ]
+    outcomes.extend(Outcome(item.relative, item.remote_name, TOO_RECENT,
+                            note=recent_note(item, plan.options.min_age))
+                    for item in plan.recent)
     for decision in plan.comparison.skipped:
         remote = decision.remote or {}
         outcomes.append(Outcome(decision.file.relative, decision.file.remote_name, SKIPPED,
-                                datafile_id=remote.get("id"), note=decision.reason))
+                                datafile_id=remote.get("id"), note=decision.reason,
+                                sha256=decision.sha256 or remote.get("checksum")))
     outcomes.extend(
         Outcome(d.file.relative, d.file.remote_name, CONFLICT,
                 datafile_id=(d.remote or {}).get("id"), error=d.reason)
@@ -248,28 +337,38 @@ def initial_outcomes(plan: Plan) -> list[Outcome]:
 
 
 def execute(
-    plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None
+    plan: Plan, progress: Progress | None = None, cancel: threading.Event | None = None,
+    log: TransferLog | None = None,
 ) -> Report:
     """Create the dataset if needed and send what is missing. When ``cancel`` is set the run
-    stops within seconds: the report says ``interrupted`` and lists what was done."""
+    stops within seconds: the report says ``interrupted`` and lists what was done. ``log``
+    gets one line per file as each ends."""
     cancel = cancel or threading.Event()
+    if log is not None:
+        log.dataset, log.dataset_uuid = plan.dataset.name, plan.dataset.uuid
     if not plan.to_send and not plan.dataset.exists:
         report = Report(plan.dataset.name, None)
-        report.add(initial_outcomes(plan))
+        report.add(_logged(initial_outcomes(plan), log))
         return report
     telescope = plan.telescope.get("uuid") if plan.telescope else None
     report = Report(plan.dataset.name, plan.dataset.uuid)
-    report.add(initial_outcomes(plan))
+    report.add(_logged(initial_outcomes(plan), log))
     try:
-        uuid = planning.patiently(
-            lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
-            cancel=cancel)
+        if plan.creation is not None:
+            uuid = plan.creation.get()
+        else:
+            uuid = planning.patiently(
+                lambda: planning.create_dataset(plan.api, plan.dataset, telescope), posts=True,
+                cancel=cancel)
     except Cancelled:
         uuid = None
     if uuid is None or cancel.is_set():
         report.interrupted = True
         return report
     report.dataset_uuid = uuid
+    if log is not None:
+        log.dataset_uuid = uuid
+        progress = LoggedProgress(progress or NoProgress(), log)
     with open_ledger(plan.api, uuid) as ledger:
         for decision in plan.comparison.skipped:
             item, remote = decision.file, decision.remote or {}
@@ -282,15 +381,21 @@ def execute(
     return report
 
 
+def _logged(outcomes: list[Outcome], log: TransferLog | None) -> list[Outcome]:
+    if log is not None:
+        log.write_all(outcomes)
+    return outcomes
+
+
 def make_transfer(
     plan: Plan, ledger: Ledger, uuid: str, progress: Progress | None,
     cancel: threading.Event | None,
 ) -> Transfer:
     options = plan.options
     transfer = Transfer(
-        plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=options.jobs,
+        plan.api, uuid, ledger, is_raw=options.raw, tags=options.tags, jobs=plan.jobs,
         policy=Backoff(attempts=options.retries), verify=options.verify,
-        replace=options.replace,
+        replace=options.replace, bandwidth=plan.bandwidth,
         replacing={d.file.relative: (d.remote or {}).get("id")
                    for d in plan.comparison.to_send if d.action == "replace"},
     )

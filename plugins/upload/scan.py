@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Union
 
 from arcsecond_core.errors import UsageError
+from arcsecond_core.transfer.filters import PathFilter
 
 RENAME_SEPARATOR = "__"
 
@@ -48,6 +49,8 @@ class ScanResult:
     files: list[LocalFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hidden: int = 0
+    #: Files the --exclude/--include rules left aside, by rule.
+    excluded: Counter[str] = field(default_factory=Counter)
 
     @property
     def root(self) -> Path:
@@ -77,11 +80,14 @@ def as_paths(paths: PathArgument | Sequence[PathArgument]) -> list[Path]:
     return [Path(item).expanduser() for item in items]
 
 
-def scan(paths: PathArgument | Sequence[PathArgument]) -> ScanResult:
+def scan(paths: PathArgument | Sequence[PathArgument],
+         rules: PathFilter | None = None) -> ScanResult:
     """Every non-hidden regular file under the folders given, and the files given, by relative
     path: inside the folder for one folder, else below each path's own name; symlinks followed,
-    loops detected. A file keeps its base name."""
+    loops detected. A file keeps its base name. ``rules`` (--exclude, --include) are matched
+    against the path inside the folder given (a file given alone: its name)."""
     bases = as_paths(paths)
+    rules = rules or PathFilter()
     result = ScanResult(roots=[base.resolve() for base in bases])
     tops: dict[str, Path] = {}
     for base in bases:
@@ -101,9 +107,10 @@ def scan(paths: PathArgument | Sequence[PathArgument]) -> ScanResult:
                              "upload them one at a time or into different datasets")
         tops[name] = base
         if prefix is None:
-            _add_file(result, base, name, info)
+            if _kept(result, rules, name):
+                _add_file(result, base, name, info)
         else:
-            _walk(result, base, prefix, info)
+            _walk(result, base, prefix, info, rules)
     result.files.sort(key=lambda f: f.relative)
     result.problems.sort(key=lambda p: p.relative)
     return result
@@ -127,7 +134,17 @@ class _Folder:
         return False
 
 
-def _walk(result: ScanResult, base: Path, prefix: str, info: os.stat_result) -> None:
+def _kept(result: ScanResult, rules: PathFilter, inside: str) -> bool:
+    """True when the rules let the file go; else the rule that left it aside is counted."""
+    rule = rules.rule_against(inside)
+    if rule is None:
+        return True
+    result.excluded[rule] += 1
+    return False
+
+
+def _walk(result: ScanResult, base: Path, prefix: str, info: os.stat_result,
+          rules: PathFilter) -> None:
     """Depth-first, with a stack of its own: any depth of folders, no recursion."""
     stack = [_Folder(base, prefix, (info.st_dev, info.st_ino), None)]
     while stack:
@@ -158,7 +175,8 @@ def _walk(result: ScanResult, base: Path, prefix: str, info: os.stat_result) -> 
                     continue
                 subfolders.append(_Folder(Path(entry.path), f"{relative}/", identity, folder))
             elif stat.S_ISREG(entry_info.st_mode):
-                _add_file(result, Path(entry.path), relative, entry_info)
+                if _kept(result, rules, relative[len(prefix):]):
+                    _add_file(result, Path(entry.path), relative, entry_info)
             else:
                 result.problems.append(Problem(relative, "not a regular file"))
         stack.extend(reversed(subfolders))

@@ -56,6 +56,8 @@ class Transfer:
     replace: bool = False
     #: Relative path -> id of the server copy to delete before sending (known conflicts).
     replacing: dict[str, int | None] = field(default_factory=dict)
+    #: The bandwidth cap shared by every job (None: none).
+    bandwidth: Any = None
 
     def run(self, files: list[LocalFile]) -> list[Outcome]:
         """Send ``files``, one outcome each, in order; when ``cancel`` is set the run stops
@@ -121,7 +123,7 @@ class Transfer:
             record = self.api.datafiles.upload(
                 item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
                 file_name=item.remote_name, progress=advance, digest=digest,
-                cancel=self.cancel,
+                cancel=self.cancel, throttle=self.bandwidth,
             )
         except UploadCancelled:
             self.progress.advance(-sent[0])
@@ -147,7 +149,8 @@ class Transfer:
             raise TryAgain("the server's copy differs from the file sent (size or checksum)")
         self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sent",
                            sha256=checksum or record.get("checksum"), datafile_id=file_id)
-        return Outcome(item.relative, item.remote_name, UPLOADED, size, file_id, attempts=attempt)
+        return Outcome(item.relative, item.remote_name, UPLOADED, size, file_id, attempts=attempt,
+                       sha256=checksum or record.get("checksum"))
 
     def _already_there(self, item: LocalFile, size: int, mtime_ns: int, attempt: int,
                        refusal: errors.HTTPError) -> Outcome:
@@ -180,7 +183,7 @@ class Transfer:
                            sha256=checksum, datafile_id=file_id)
         status = UPLOADED if attempt > 1 else SKIPPED
         return Outcome(item.relative, item.remote_name, status, size if status == UPLOADED else 0,
-                       file_id, attempts=attempt)
+                       file_id, attempts=attempt, sha256=checksum or copy.get("checksum"))
 
     def _unverifiable(self, item: LocalFile, size: int, mtime_ns: int, attempt: int) -> Outcome:
         """Already there, the key may not read data files, and the server's refusal does not say

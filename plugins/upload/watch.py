@@ -1,8 +1,11 @@
 """``--watch``: keep polling the folder and upload files once they are complete.
 
 A file is complete when two scans at least ``settle`` seconds apart see the same size and
-modification time. Polling works on every file system (network shares included) and needs no
-event source that can overflow or miss files. Files that failed for transient reasons (the
+modification time (and, with ``--min-age``, when its modification time is also that old: the
+settle time watches the file from this machine, whatever the clock of a network share says;
+the minimum age reads the file's own time, and works in one-shot runs too). Polling works on
+every file system (network shares included) and needs no event source that can overflow or miss
+files. Files that failed for transient reasons (the
 server away, the network down) are tried again later with a growing delay; Ctrl-C stops the
 uploads in flight and ends the watch cleanly (the command's interrupts set ``stop``).
 """
@@ -17,9 +20,10 @@ from dataclasses import dataclass, field
 
 from arcsecond_core import errors, retrying
 from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
 
 from . import plan as planning
-from .job import Plan, initial_outcomes, make_transfer, open_ledger
+from .job import Plan, initial_outcomes, make_transfer, open_ledger, too_recent
 from .progress import LogProgress
 from .report import Report
 from .scan import LocalFile, renamed, scan
@@ -38,6 +42,8 @@ class Watch:
     settle: float = 5.0
     stop: threading.Event = field(default_factory=threading.Event)
     rounds: int = 0
+    #: One JSON line per file as each ends (--log-file).
+    log: TransferLog | None = None
 
     def __post_init__(self) -> None:
         self.outcomes: dict[str, Outcome] = {}
@@ -58,8 +64,15 @@ class Watch:
             report.add(initial_outcomes(plan))
             return report
         report.dataset_uuid = uuid
+        if self.log is not None:
+            self.log.dataset, self.log.dataset_uuid = plan.dataset.name, uuid
+        # Files too recent at the start are not final: the watch sends them once they settle.
         for outcome in initial_outcomes(plan):
+            if outcome.relative in {item.relative for item in plan.recent}:
+                continue
             self.outcomes[outcome.relative] = outcome
+            if self.log is not None:
+                self.log.write(outcome)
         for item in plan.files:
             self.names[item.remote_name] = item.relative
         for decision in plan.comparison.skipped + plan.comparison.conflicts:
@@ -67,7 +80,8 @@ class Watch:
         LOG.info("watching %s (every %.1f s); Ctrl-C to stop", plan.scanned.root, self.interval)
         with open_ledger(plan.api, uuid) as ledger:
             progress = LogProgress()
-            transfer = make_transfer(plan, ledger, uuid, progress, self.stop)
+            shown = progress if self.log is None else LoggedProgress(progress, self.log)
+            transfer = make_transfer(plan, ledger, uuid, shown, self.stop)
             while not self.stop.is_set():
                 batch = self._ready()
                 if batch:
@@ -83,11 +97,12 @@ class Watch:
     def _ready(self) -> list[LocalFile]:
         """Files seen unchanged for ``settle`` seconds and not yet handled."""
         try:
-            scanned = scan(self.plan.options.paths)
+            scanned = scan(self.plan.options.paths, self.plan.options.rules)
         except errors.ArcsecondError as exc:
             LOG.warning("cannot scan the folder: %s", exc)
             return []
         now = time.monotonic()
+        wall = time.time()
         ready = []
         for item in scanned.files:
             state = (item.size, item.mtime_ns)
@@ -98,6 +113,8 @@ class Watch:
                 self.seen[item.relative] = (*state, now)
                 continue
             if now - seen[2] < self.settle:
+                continue
+            if too_recent(item.mtime_ns, self.plan.options.min_age, wall):
                 continue
             retry = self.retry_at.get(item.relative)
             if retry is not None and now < retry[0]:
