@@ -32,6 +32,8 @@ EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
 #: Where the global parser puts the command and its arguments.
 COMMAND_WORDS = "command_words"
 RED, RESET = "\033[31m", "\033[0m"
+#: The libraries' loggers, quiet unless asked with -vvv.
+LIBRARY_LOGGERS = ("urllib3", "stevedore", "cliff")
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
 
@@ -173,7 +175,7 @@ class ArcsecondApp(App):
         root.setLevel(min(handler.level or logging.DEBUG for handler in root.handlers))
         # Libraries stay quiet unless asked with -vvv; our own loggers follow the verbosity.
         library_level = logging.DEBUG if self.options.verbose_level > 2 else logging.ERROR
-        for name in ("urllib3", "stevedore", "cliff"):
+        for name in LIBRARY_LOGGERS:
             logging.getLogger(name).setLevel(library_level)
 
     # -- running -----------------------------------------------------------------------------
