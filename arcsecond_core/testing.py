@@ -11,7 +11,7 @@ yields an :class:`ArcsecondServer`::
 
 Tests that need a server of their own (another data directory, ``--fault-rate``) call
 :func:`start_server` and :meth:`ArcsecondServer.stop`. This module imports only the standard
-library and pytest, so it loads in every project that installs the package.
+library and pytest at import, so it loads in every project that installs the package.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -74,17 +75,18 @@ class ArcsecondServer:
         return f"{self.url}/{path.lstrip('/')}"
 
     def admin(self, *args: str) -> Any:
-        """Run ``arcsecond server ARGS --data-dir DIR -f json`` and return the parsed JSON."""
-        proc = subprocess.run(
-            [arcsecond_script(), "server", *args, "--data-dir", str(self.data_dir), "-f", "json"],
-            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
-        )
-        if proc.returncode != 0:
+        """Run ``arcsecond server ARGS --data-dir DIR -f json`` and return the parsed JSON.
+
+        The command runs in this process, through the same application the console script
+        runs: a test making many users, sites or telescopes pays no interpreter start-up each.
+        """
+        code, out, err = run_in_process(["server", *args, "--data-dir", str(self.data_dir),
+                                         "-f", "json"])
+        if code != 0:
             raise AssertionError(
-                f"arcsecond server {' '.join(args)} exited {proc.returncode}: "
-                f"{proc.stderr.strip() or proc.stdout.strip()}"
+                f"arcsecond server {' '.join(args)} exited {code}: {err.strip() or out.strip()}"
             )
-        return json.loads(proc.stdout)
+        return json.loads(out)
 
     def add_user(self, username: str, email: str | None = None) -> dict[str, Any]:
         """Create a user; returns ``username``, ``access_key`` and ``upload_key`` (and email)."""
@@ -112,6 +114,34 @@ class ArcsecondServer:
             with contextlib.suppress(subprocess.TimeoutExpired):  # killed: its exit code says so
                 finish(self.process, timeout)
         return int(self.process.returncode)
+
+
+_IN_PROCESS = threading.Lock()
+
+
+def run_in_process(argv: list[str]) -> tuple[int, str, str]:
+    """Run ``arcsecond ARGV`` in this process (standard input empty); its exit code, standard
+    output and standard error. The logging set-up the run makes is undone afterwards."""
+    import io
+    import logging
+
+    from arcsecond_core.cli.app import LIBRARY_LOGGERS, ArcsecondApp
+
+    out, err = io.StringIO(), io.StringIO()
+    root = logging.getLogger()
+    with _IN_PROCESS:
+        saved = root.level, list(root.handlers), [logging.getLogger(n).level for n in LIBRARY_LOGGERS]
+        try:
+            code = ArcsecondApp(stdin=io.StringIO(), stdout=out, stderr=err).run(list(argv))
+        finally:
+            for handler in root.handlers:
+                if handler not in saved[1]:
+                    handler.close()
+            root.setLevel(saved[0])
+            root.handlers[:] = saved[1]
+            for name, level in zip(LIBRARY_LOGGERS, saved[2], strict=True):
+                logging.getLogger(name).setLevel(level)
+    return code, out.getvalue(), err.getvalue()
 
 
 def finish(process: subprocess.Popen, timeout: float) -> tuple[Any, Any]:

@@ -32,6 +32,8 @@ EXIT_SIGINT, EXIT_SIGPIPE = 130, 141
 #: Where the global parser puts the command and its arguments.
 COMMAND_WORDS = "command_words"
 RED, RESET = "\033[31m", "\033[0m"
+#: The libraries' loggers, quiet unless asked with -vvv.
+LIBRARY_LOGGERS = ("urllib3", "stevedore", "cliff")
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
 
@@ -173,7 +175,7 @@ class ArcsecondApp(App):
         root.setLevel(min(handler.level or logging.DEBUG for handler in root.handlers))
         # Libraries stay quiet unless asked with -vvv; our own loggers follow the verbosity.
         library_level = logging.DEBUG if self.options.verbose_level > 2 else logging.ERROR
-        for name in ("urllib3", "stevedore", "cliff"):
+        for name in LIBRARY_LOGGERS:
             logging.getLogger(name).setLevel(library_level)
 
     # -- running -----------------------------------------------------------------------------
@@ -326,9 +328,12 @@ class ArcsecondApp(App):
 
 def close_matches(argv: list[str], names: list[str], limit: int = 5) -> list[str]:
     """Command names close to what was typed (``argv``): a typo, or a group's first word."""
-    typed = " ".join(argv)
+    words = list(itertools.takewhile(lambda word: not word.startswith("-"), argv))
     first_words = sorted({name.split()[0] for name in names})
-    found = difflib.get_close_matches(typed, names, n=limit, cutoff=0.75)
+    found: list[str] = []
+    for count in range(len(words), 0, -1):  # the command's words may be followed by arguments
+        typed = " ".join(words[:count])
+        found.extend(difflib.get_close_matches(typed, names, n=limit, cutoff=0.75))
     for word in difflib.get_close_matches(argv[0], first_words, n=limit, cutoff=0.75) if argv else ():
         found.extend(name for name in sorted(names) if name.split()[0] == word and name not in found)
     if argv and len(argv[0]) >= 3:  # a prefix: 'data' -> dataset, datafile ...

@@ -75,10 +75,14 @@ class LazyCommandManager(CommandManager):
                 self.commands[name] = LazyCommand(entry, name, value)
 
     def find_command(self, argv: list[str]) -> tuple[Any, str, list[str]]:
-        """cliff's lookup, except that a group's name alone (``nightlog``) lists its commands.
+        """The command whose name is the longest run of leading words of ``argv``, exactly.
 
-        A name that is a command itself (``datasets``) stays that command, so a hidden plural
-        alias and commands under it (``datasets list``) live side by side.
+        Unlike cliff's lookup, a prefix is never completed to a command (``dataset del`` is not
+        ``dataset delete``): an unknown name raises ``ValueError``, which the app reports with
+        close suggestions. A group's name alone (``nightlog``) lists its commands. A name that is
+        a command itself (``datasets``) stays that command, so a hidden plural alias and
+        commands under it (``datasets list``) live side by side. The older forms are commands
+        of their own (cliff's legacy-name table is not used).
         """
         from arcsecond_core.cli.groups import GroupCommands, group_commands
 
@@ -86,12 +90,10 @@ class LazyCommandManager(CommandManager):
         for count in range(len(words), 0, -1):
             name = " ".join(words[:count])
             if name in self.commands:
-                break
-            if group_commands(self.commands, name):
-                if count == len(words):
-                    return GroupCommands, name, argv[count:]
-                break
-        return super().find_command(argv)
+                return self.commands[name].load(), name, argv[count:]
+            if count == len(words) and group_commands(self.commands, name):
+                return GroupCommands, name, argv[count:]
+        raise ValueError(f"Unknown command {argv!r}")
 
     def lazy_commands(self) -> Iterator[LazyCommand]:
         """Every plugin command (none of them imported)."""

@@ -5,25 +5,40 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from arcsecond_core.testing import finish, start_server
-from arcsecond_core.testing_client import make_client
+from arcsecond_core.testing_client import ArcsecondClient, make_client
 
 from .conftest import by_path, download, on_disk, partial_files, popen, random_files, upload
 
-pytestmark = pytest.mark.e2e
+# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
+# time, under pytest-xdist's --dist loadgroup.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
 BIG = 40_000_000
 
 
-@pytest.fixture
-def big_dataset(arcsecond_client: Any, tmp_path: Path) -> dict[str, str]:
-    sent = random_files(tmp_path / "sent", 3, BIG, prefix="big")
-    upload(arcsecond_client, tmp_path / "sent", "big")
-    return sent
+@dataclass
+class BigDataset:
+    """Three big files sent to dataset ``big`` by ``client``, once for the module (the tests only
+    download them): the folder they were sent from, and their checksums by name."""
+
+    client: ArcsecondClient
+    folder: Path
+    sums: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def big(arcsecond_server: Any, tmp_path_factory: pytest.TempPathFactory) -> BigDataset:
+    client = make_client(arcsecond_server, tmp_path_factory.mktemp("big-config"))
+    folder = tmp_path_factory.mktemp("big") / "sent"
+    sums = random_files(folder, 3, BIG, prefix="big")
+    upload(client, folder, "big")
+    return BigDataset(client, folder, sums)
 
 
 def wait_for_partial(root: Path, proc: Any, least: int, timeout: float = 120) -> Path:
@@ -43,10 +58,10 @@ def wait_for_partial(root: Path, proc: Any, least: int, timeout: float = 120) ->
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_interrupted_half_way_then_resumed_with_range_requests(
-    arcsecond_client: Any, big_dataset: dict[str, str], tmp_path: Path, sig: int
+    big: BigDataset, tmp_path: Path, sig: int
 ) -> None:
     target = tmp_path / "here"
-    proc = popen(arcsecond_client, "download", "big", str(target), "--jobs", "2")
+    proc = popen(big.client, "download", "big", str(target), "--jobs", "2")
     try:
         wait_for_partial(target, proc, 1_000_000)
         proc.send_signal(sig)
@@ -64,7 +79,7 @@ def test_interrupted_half_way_then_resumed_with_range_requests(
     assert any(0 < size < BIG for size in left.values()), left
     assert all(size < BIG for size in left.values()), left
 
-    rerun = download(arcsecond_client, "big", str(target))
+    rerun = download(big.client, "big", str(target))
     assert rerun.returncode == 0, rerun.stderr
     report = by_path(rerun)
     resumed = [row for row in report.values() if (row["note"] or "").startswith("resumed from")]
@@ -72,25 +87,23 @@ def test_interrupted_half_way_then_resumed_with_range_requests(
     for row in resumed:
         offset = int(row["note"].split("resumed from byte ")[1].split(";")[0])
         assert row["bytes"] == BIG - offset  # only the rest travelled
-    assert on_disk(target) == big_dataset  # every file complete, no temporary file left
+    assert on_disk(target) == big.sums  # every file complete, no temporary file left
     assert partial_files(target) == []
 
 
-def test_one_file_download_resumes_a_partial_file(
-    arcsecond_client: Any, big_dataset: dict[str, str], tmp_path: Path
-) -> None:
+def test_one_file_download_resumes_a_partial_file(big: BigDataset, tmp_path: Path) -> None:
     """``datafile download`` takes the same path: a partial file is completed with a range."""
-    with arcsecond_client.api() as api:
+    with big.client.api() as api:
         record = next(iter(api.datafiles.list(dataset=api.datasets.find("big")["uuid"],
                                               file_name="big000.dat")))
-    source = tmp_path / "sent" / "big000.dat"
+    source = big.folder / "big000.dat"
     target = tmp_path / "one"
     target.mkdir()
     part = target / f".big000.dat.{record['id']}.part"
     part.write_bytes(source.read_bytes()[:BIG // 3])
-    proc = arcsecond_client.run("datafile", "download", str(record["id"]), "-o", str(target))
+    proc = big.client.run("datafile", "download", str(record["id"]), "-o", str(target))
     assert proc.returncode == 0, proc.stderr
-    assert on_disk(target) == {"big000.dat": big_dataset["big000.dat"]}
+    assert on_disk(target) == {"big000.dat": big.sums["big000.dat"]}
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ from arcsecond_core.testing import ArcsecondServer, arcsecond_script, finish, st
 
 from .conftest import new_user, partial_files, stored_files
 
-pytestmark = pytest.mark.e2e
+# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
+# time, under pytest-xdist's --dist loadgroup.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
 
 
 def address(server: ArcsecondServer) -> tuple[str, int]:

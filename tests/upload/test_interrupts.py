@@ -23,7 +23,9 @@ from arcsecond_core.testing import arcsecond_script
 
 from .conftest import server_files
 
-pytestmark = pytest.mark.e2e
+# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
+# time, under pytest-xdist's --dist loadgroup.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
 
 RUNS = 20
 EXIT_WITHIN = 10.0
