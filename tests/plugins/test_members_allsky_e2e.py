@@ -24,7 +24,9 @@ from arcsecond_core.testing_client import ArcsecondClient, make_client
 
 from .conftest import assert_error
 
-pytestmark = pytest.mark.e2e
+# Measures waits, rates or signal timing: in the 'timing' group, which runs one test at a
+# time, under pytest-xdist's --dist loadgroup.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
 EXIF_IFD, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x8769, 0x9003, 0x9011
 
 
