@@ -69,7 +69,7 @@ def test_a_group_alone_lists_and_a_group_with_an_unknown_word_is_unknown(manager
     assert manager.find_command(["nightlog"]) == (GroupCommands, "nightlog", [])
     assert manager.find_command(["server", "import", "--help"]) == (GroupCommands, "server import",
                                                                      ["--help"])
-    for argv in (["nightlog", "sh", "2026-01-01"], ["nightlog", "2026-01-01"], ["night", "plan"],
+    for argv in (["nightlog", "sh", "2026-01-01"], ["nightlog", "2026-01-01"], ["night", "pla"],
                  ["server", "import", "obj"]):
         with pytest.raises(ValueError):
             manager.find_command(argv)

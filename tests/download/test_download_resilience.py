@@ -16,9 +16,7 @@ from arcsecond_core.testing_client import ArcsecondClient, make_client
 
 from .conftest import by_path, download, on_disk, partial_files, popen, random_files, upload
 
-# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 BIG = 40_000_000
 
 

@@ -14,9 +14,7 @@ from arcsecond_core.testing_client import make_client
 
 from .conftest import download, on_disk, random_files, upload
 
-# Measures waits, rates or signal timing: in the 'timing' group, which runs one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 KIB = 1024
 
 

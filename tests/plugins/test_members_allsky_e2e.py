@@ -24,9 +24,7 @@ from arcsecond_core.testing_client import ArcsecondClient, make_client
 
 from .conftest import assert_error
 
-# Measures waits, rates or signal timing: in the 'timing' group, which runs one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 EXIF_IFD, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x8769, 0x9003, 0x9011
 
 

@@ -25,9 +25,7 @@ from arcsecond_core.testing_client import SERVER_NAME, make_client
 
 from .edge import Answer, exchange, request
 
-# Measures waits, rates or signal timing: in the 'timing' group, which runs one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 
 PASSWORD = "Correct-Horse-9"
 JSON = {"Content-Type": "application/json"}

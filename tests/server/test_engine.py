@@ -21,9 +21,7 @@ from arcsecond_core.testing import ArcsecondServer, arcsecond_script, finish, st
 
 from .conftest import new_user, partial_files, stored_files
 
-# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 
 
 def address(server: ArcsecondServer) -> tuple[str, int]:

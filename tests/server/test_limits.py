@@ -14,9 +14,7 @@ from arcsecond_core.testing import ArcsecondServer
 
 from .conftest import new_user, partial_files, stored_files
 
-# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 
 HUGE_IDS = ("9223372036854775808", "99999999999999999999999999", "-9223372036854775809",
             "1" * 400)

@@ -23,9 +23,7 @@ from arcsecond_core.testing import arcsecond_script
 
 from .conftest import server_files
 
-# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 
 RUNS = 20
 EXIT_WITHIN = 10.0

@@ -20,9 +20,7 @@ from arcsecond_core.testing_client import make_client
 from .conftest import checksums, local_checksums, server_files
 from .samples import night_tree, write_fits
 
-# Timing-sensitive (signals, timeouts, stalls): one worker runs the whole group, one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 
 
 def many_files(root: Path, count: int, size: int) -> None:

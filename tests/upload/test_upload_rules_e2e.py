@@ -21,9 +21,7 @@ from arcsecond_core.testing_client import make_client
 from .conftest import checksums
 from .samples import write_fits
 
-# Measures waits, rates or signal timing: in the 'timing' group, which runs one test at a
-# time, under pytest-xdist's --dist loadgroup.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("timing")]
+pytestmark = pytest.mark.e2e
 HOUR_AGO = time.time() - 3600
 
 
