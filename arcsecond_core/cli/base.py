@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cliff.columns import FormattableColumn
@@ -99,6 +99,26 @@ def add_portal_option(parser: argparse.ArgumentParser) -> None:
         "-p", "--portal", metavar="SUBDOMAIN", default=os.environ.get("ARCSECOND_PORTAL") or None,
         help="Work inside this organisation's portal (default: $ARCSECOND_PORTAL, else none).",
     )
+
+
+def seconds_up_to(limit: float, words: str = "") -> Callable[[str], float]:
+    """argparse type: a number of seconds from 0 to ``limit`` (``words`` name the limit)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        if not 0 <= value <= limit:
+            raise argparse.ArgumentTypeError(
+                f"must be between 0 and {limit:.0f} seconds{f' ({words})' if words else ''}")
+        return value
+
+    return parse
+
+
+#: Scan intervals and settle times: up to a day.
+seconds = seconds_up_to(86400)
 
 
 def positive_int(text: str) -> int:

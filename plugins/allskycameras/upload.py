@@ -9,7 +9,7 @@ from typing import Any
 
 from cliff.lister import Lister
 
-from arcsecond_core.cli.base import ArcsecondCommand
+from arcsecond_core.cli.base import ArcsecondCommand, seconds
 from arcsecond_core.errors import UsageError
 
 
@@ -22,16 +22,6 @@ def utc_time(text: str) -> dt.datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not a time: {text!r} (use ISO 8601, e.g. 2026-12-03T21:04:05Z)") from None
-
-
-def seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 86400:
-        raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
-    return value
 
 
 class UploadAllSkyImage(ArcsecondCommand, Lister):

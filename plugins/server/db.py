@@ -425,3 +425,17 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+
+def save_row(conn: sqlite3.Connection, table: str, fields: dict[str, object], uuid: str,
+             owner: str | None, stamp: str) -> None:
+    """Insert the row ``uuid`` of ``table`` with ``fields`` (when ``owner`` is given: a new
+    object of that owner), else update those fields; ``modified`` is ``stamp`` either way."""
+    values = dict(fields, modified=stamp)
+    if owner is not None:
+        values.update(uuid=uuid, owner=owner, created=stamp)
+        conn.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES"
+                     f" ({', '.join('?' for _ in values)})", list(values.values()))
+    else:
+        sets = ", ".join(f"{key} = ?" for key in values)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE uuid = ?", [*values.values(), uuid])

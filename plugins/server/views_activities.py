@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from .db import save_row
 from .resource import Resource
 from .rest import (
     ApiError,
@@ -200,15 +201,7 @@ class ObservingRuns(Resource):
         nightlogs = _owned_uuids(ctx, data, "nightlogs", "nightlogs")
         stamp = now()
         with ctx.db.write() as conn:
-            if creating:
-                fields.update(uuid=uuid, owner=ctx.owner, created=stamp, modified=stamp)
-                conn.execute(f"INSERT INTO observingruns ({', '.join(fields)}) VALUES"
-                             f" ({', '.join('?' for _ in fields)})", list(fields.values()))
-            else:
-                fields["modified"] = stamp
-                sets = ", ".join(f"{key} = ?" for key in fields)
-                conn.execute(f"UPDATE observingruns SET {sets} WHERE uuid = ?",
-                             [*fields.values(), uuid])
+            save_row(conn, "observingruns", fields, uuid, ctx.owner if creating else None, stamp)
             start, end = conn.execute("SELECT start_date, end_date FROM observingruns"
                                       " WHERE uuid = ?", (uuid,)).fetchone()
             if start and end and end < start:

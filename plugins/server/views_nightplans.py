@@ -12,6 +12,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from .db import save_row
 from .resource import Resource
 from .rest import (
     Context,
@@ -196,15 +197,7 @@ class NightPlans(Resource):
         slots = parse_slots(ctx, data["slots"]) if "slots" in data else None
         stamp = now()
         with ctx.db.write() as conn:
-            if row is None:
-                fields.update(uuid=uuid, owner=ctx.owner, created=stamp, modified=stamp)
-                conn.execute(f"INSERT INTO nightplans ({', '.join(fields)}) VALUES"
-                             f" ({', '.join('?' for _ in fields)})", list(fields.values()))
-            else:
-                fields["modified"] = stamp
-                sets = ", ".join(f"{key} = ?" for key in fields)
-                conn.execute(f"UPDATE nightplans SET {sets} WHERE uuid = ?",
-                             [*fields.values(), uuid])
+            save_row(conn, "nightplans", fields, uuid, ctx.owner if row is None else None, stamp)
             if slots is not None:
                 conn.execute("DELETE FROM nightplan_slots WHERE plan = ?", (uuid,))
                 conn.executemany(

@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from .db import save_row
 from .resource import Resource
 from .rest import (
     ApiError,
@@ -226,15 +227,7 @@ class TargetLists(Resource):
         stamp = now()
         try:
             with ctx.db.write() as conn:
-                if creating:
-                    fields.update(uuid=uuid, owner=ctx.owner, created=stamp, modified=stamp)
-                    conn.execute(f"INSERT INTO targetlists ({', '.join(fields)}) VALUES"
-                                 f" ({', '.join('?' for _ in fields)})", list(fields.values()))
-                else:
-                    fields["modified"] = stamp
-                    sets = ", ".join(f"{key} = ?" for key in fields)
-                    conn.execute(f"UPDATE targetlists SET {sets} WHERE uuid = ?",
-                                 [*fields.values(), uuid])
+                save_row(conn, "targetlists", fields, uuid, ctx.owner if creating else None, stamp)
                 if ids is not None:
                     conn.execute("DELETE FROM targetlist_targets WHERE list = ?", (uuid,))
                     conn.executemany(

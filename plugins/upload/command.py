@@ -7,22 +7,18 @@ from typing import Any
 
 from cliff.lister import Lister
 
-from arcsecond_core.cli.base import ArcsecondCommand, add_yes_option, positive_int
+from arcsecond_core.cli.base import (
+    ArcsecondCommand,
+    add_yes_option,
+    positive_int,
+    seconds,
+    seconds_up_to,
+)
 from arcsecond_core.transfer import DEFAULT_JOBS, FAR_JOBS
 from arcsecond_core.transfer.filters import add_filter_options
 
 DRY_RUN_COLUMNS = ("path", "type", "compression", "date_obs", "object", "imagetyp", "night_log",
                    "action", "note")
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 86400:
-        raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
-    return value
 
 
 def night_summary_text(plan: Any) -> str:
@@ -34,14 +30,8 @@ def night_summary_text(plan: Any) -> str:
     return "\n".join(summary_lines(found.summary()))
 
 
-def _age(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 365 * 86400:
-        raise argparse.ArgumentTypeError("must be between 0 and 31536000 seconds (a year)")
-    return value
+#: --min-age: up to a year.
+AGE = seconds_up_to(365 * 86400, "a year")
 
 
 def add_transfer_options(parser: argparse.ArgumentParser, what: str) -> None:
@@ -107,13 +97,13 @@ class Upload(ArcsecondCommand, Lister):
         parser.add_argument("--watch", action="store_true",
                             help="Keep running and upload new files once complete; Ctrl-C "
                                  "stops.")
-        parser.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
+        parser.add_argument("--interval", type=seconds, default=5.0, metavar="SECONDS",
                             help="With --watch: seconds between scans of the folder "
                                  "(default: 5).")
-        parser.add_argument("--settle", type=_seconds, default=5.0, metavar="SECONDS",
+        parser.add_argument("--settle", type=seconds, default=5.0, metavar="SECONDS",
                             help="With --watch: how long a file's size must stay the same "
                                  "before it is sent (default: 5).")
-        parser.add_argument("--min-age", type=_age, default=None, metavar="SECONDS",
+        parser.add_argument("--min-age", type=AGE, default=None, metavar="SECONDS",
                             help="Leave aside files modified less than SECONDS ago, reported as "
                                  "too recent (a later run sends them); with --watch, a file "
                                  "must be this old as well as settled.")
