@@ -17,7 +17,7 @@ from . import serializers as s
 from .auth import ROLES
 from .db import Database
 from .passwords import hash_password
-from .rest import new_uuid, now
+from .rest import new_uuid, now, organisation_of
 from .workdir import private_dir
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
@@ -173,7 +173,7 @@ def telescope_info(db: Database, uuid: str) -> dict[str, Any]:
     return {
         **s.telescope(row),
         "owner": owner[5:] if owner.startswith("user:") else None,
-        "portal": owner[4:] if owner.startswith("org:") else None,
+        "portal": organisation_of(owner),
     }
 
 

@@ -234,6 +234,11 @@ def check_text_fields(data: dict[str, Any]) -> None:
             raise invalid(name, problem)
 
 
+
+def organisation_of(owner: str) -> str | None:
+    """The portal's subdomain of an ``org:<subdomain>`` owner; None for a user's own object."""
+    return owner[4:] if owner.startswith("org:") else None
+
 @dataclass
 class Identity:
     """Who is calling: the user and the kind of key used (``access`` or ``upload``)."""

@@ -20,6 +20,7 @@ from .rest import (
     json_response,
     new_uuid,
     now,
+    organisation_of,
     parse_uuid,
     read_json,
     required_text,
@@ -167,7 +168,7 @@ def observing_run(row: sqlite3.Row) -> dict[str, Any]:
         "start_date": row["start_date"],
         "end_date": row["end_date"],
         "nightlogs": json.loads(row["nightlog_uuids"] or "[]"),
-        "organisation": owner[4:] if owner.startswith("org:") else None,
+        "organisation": organisation_of(owner),
         "created": row["created"],
         "modified": row["modified"],
     }

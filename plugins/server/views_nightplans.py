@@ -21,6 +21,7 @@ from .rest import (
     json_response,
     new_uuid,
     now,
+    organisation_of,
     parse_uuid,
     read_json,
     stored_int,
@@ -28,7 +29,6 @@ from .rest import (
 from .views_accounts import find_telescope
 from .views_activities import existing
 from .views_nightlogs import parse_date
-from .views_targets import organisation_of
 
 #: The night log a plan describes: the owner's, of the same date and telescope (none = none).
 NIGHTLOG_OF_PLAN = (

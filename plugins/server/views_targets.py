@@ -19,6 +19,7 @@ from .rest import (
     json_response,
     new_uuid,
     now,
+    organisation_of,
     parse_tags,
     read_json,
     required_text,
@@ -32,10 +33,6 @@ TARGETLIST_SELECT = "SELECT l.* FROM targetlists l"
 MANUAL, CATALOGUE = "manual", "catalogue"
 TARGET_DUPLICATE = "A target with this name already exists."
 LIST_DUPLICATE = "A target list with this name already exists."
-
-
-def organisation_of(owner: str) -> str | None:
-    return owner[4:] if owner.startswith("org:") else None
 
 
 def target(row: sqlite3.Row) -> dict[str, Any]:
