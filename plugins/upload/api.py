@@ -56,7 +56,7 @@ def upload(
                       tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,
                       rename_duplicates=rename_duplicates, verify=verify, replace=replace,
                       rules=rules_of(exclude, include), min_age=min_age, bwlimit=bwlimit)
-    plan = prepare(api, options)
+    plan = prepare(api, options, confirmed=not dry_run)
     if dry_run:
         return dry_run_rows(plan)
     # Ctrl-C while sending: the uploads in flight stop cleanly, then KeyboardInterrupt is raised

@@ -162,9 +162,11 @@ class Upload(ArcsecondCommand, Lister):
 
         api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing_sent = "interrupted: nothing was sent"
-        plan = interrupts.wait_for(lambda: prepare(api, options), nothing_sent)
-        if parsed_args.yes and not parsed_args.dry_run and not parsed_args.watch and plan.to_send:
-            plan.create_early(interrupts.cancel)  # confirmed already: no round trip to wait for
+        confirmed = parsed_args.yes and not parsed_args.dry_run and not parsed_args.watch
+        # Confirmed already: a new dataset is created beside its lookup, no round trip waited.
+        plan = interrupts.wait_for(lambda: prepare(api, options, confirmed), nothing_sent)
+        if confirmed and plan.to_send:
+            plan.create_early(interrupts.cancel)
         stderr = self.app.stderr
         lines = interrupts.wait_for(lambda: summary_lines(plan), nothing_sent)
         if parsed_args.dry_run:

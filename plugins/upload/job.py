@@ -23,10 +23,10 @@ from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
 from arcsecond_core.transfer.outcome import TOO_RECENT
 
 from . import plan as planning
-from .classify import Kind, classify
+from .classify import Kind, classify, classify_all
 from .headers import Site, summarize
 from .ledger import Ledger
-from .lookup import Later, dataset_telescope, look_up, site_later
+from .lookup import Found, Later, dataset_telescope, discard, look_up, site_later
 from .progress import human_bytes
 from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
@@ -98,7 +98,8 @@ class Plan:
     site_lookup: Later
     organisation: dict[str, Any] | None
     comparison: planning.Comparison
-    kinds: dict[str, Kind] = field(default_factory=dict)
+    #: Each file's Kind, by relative path, with the name it was classified under.
+    kinds: dict[str, tuple[str, Kind]] = field(default_factory=dict)
     #: Files modified less than --min-age ago: left for a later run.
     recent: list[LocalFile] = field(default_factory=list)
     #: The bandwidth cap of the run (None: none).
@@ -135,21 +136,18 @@ class Plan:
         return [decision.file for decision in self.comparison.to_send]
 
     def kind(self, item: LocalFile) -> Kind:
-        if item.relative not in self.kinds:
-            self.kinds[item.relative] = classify(item.path, item.remote_name)
-        return self.kinds[item.relative]
+        known = self.kinds.get(item.relative)
+        if known is None or known[0] != item.remote_name:
+            known = self.kinds[item.relative] = (item.remote_name,
+                                                 classify(item.path, item.remote_name))
+        return known[1]
 
-    def classify_all(self, threads: int = 8) -> None:
-        """Classify every file, several at a time (decompressing a bzip2 block takes a while)."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        missing = [item for item in self.files if item.relative not in self.kinds]
-        if len(missing) < 2:
-            return
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            kinds = pool.map(lambda f: classify(f.path, f.remote_name), missing)
-            for item, kind in zip(missing, kinds, strict=True):
-                self.kinds[item.relative] = kind
+    def classify_all(self) -> None:
+        """Classify every file not classified yet (the scan's files were, during the lookup)."""
+        missing = [item for item in self.files
+                   if self.kinds.get(item.relative, ("",))[0] != item.remote_name]
+        for item, kind in zip(missing, classify_all(missing), strict=True):
+            self.kinds[item.relative] = (item.remote_name, kind)
 
 
 def too_recent(mtime_ns: int, min_age: float | None, now: float) -> bool:
@@ -158,23 +156,49 @@ def too_recent(mtime_ns: int, min_age: float | None, now: float) -> bool:
     return min_age is not None and now - mtime_ns / 1e9 < min_age
 
 
-def prepare(api: Any, options: Options) -> Plan:
-    """Scan the paths and ask the server what it has; sends nothing."""
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="arcsecond-lookup") as pool:
-        return _prepare(api, options, pool)
+def prepare(api: Any, options: Options, confirmed: bool = False) -> Plan:
+    """Scan the paths and ask the server what it has. It sends nothing, except for a run
+    already ``confirmed``: a new dataset is then created beside its lookup."""
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="arcsecond-lookup") as pool:
+        return _prepare(api, options, pool, confirmed)
 
 
-def _prepare(api: Any, options: Options, pool: ThreadPoolExecutor) -> Plan:
+def _prepare(api: Any, options: Options, pool: ThreadPoolExecutor, confirmed: bool) -> Plan:
     # The folder is walked while the server is asked (a bad path is still the error shown).
     scanning = pool.submit(scan, options.paths, options.rules)
+
+    def anything_to_send() -> bool:
+        """Whether a new dataset would get files (the local checks pass: no duplicate names)."""
+        now = time.time()
+        files = [f for f in scanning.result().files
+                 if not too_recent(f.mtime_ns, options.min_age, now)]
+        if files:
+            resolve_duplicates(files, options.rename_duplicates)
+        return bool(files)
+
+    # The files' types (read from their first bytes) are worked out during the round trips.
+    classifying = pool.submit(lambda: {item.relative: (item.remote_name, kind) for item, kind in
+                                       zip(scanning.result().files,
+                                           classify_all(scanning.result().files), strict=True)})
     try:
         found = look_up(api, api.portal, options.dataset, default_dataset_name(options.paths),
-                        options.telescope, pool)
+                        options.telescope, pool, create=anything_to_send if confirmed else None)
     except Exception:
         if scanning.exception() is not None:
             raise scanning.exception() from None  # type: ignore[misc]
         raise
-    scanned = scanning.result()
+    try:
+        plan = _compared(api, options, pool, scanning.result(), found)
+        plan.kinds.update(classifying.result())
+        return plan
+    except BaseException:
+        if found.created is not None:
+            discard(api, found.created)
+        raise
+
+
+def _compared(api: Any, options: Options, pool: ThreadPoolExecutor, scanned: ScanResult,
+              found: Found) -> Plan:
     now = time.time()
     recent = [f for f in scanned.files if too_recent(f.mtime_ns, options.min_age, now)]
     if recent:
@@ -197,7 +221,8 @@ def _prepare(api: Any, options: Options, pool: ThreadPoolExecutor) -> Plan:
     comparison = planning.compare(files, listing.result(), entries, replace=options.replace)
     bandwidth = _bandwidth(options, api, site)
     return Plan(api, options, scanned, files, target, telescope, site, found.organisation,
-                comparison, recent=recent, bandwidth=bandwidth, round_trip=found.round_trip)
+                comparison, recent=recent, bandwidth=bandwidth, round_trip=found.round_trip,
+                creation=None if found.created is None else Later(value=found.created))
 
 
 def _bandwidth(options: Options, api: Any, site: Later) -> Bandwidth | None:
@@ -346,7 +371,7 @@ def execute(
     cancel = cancel or threading.Event()
     if log is not None:
         log.dataset, log.dataset_uuid = plan.dataset.name, plan.dataset.uuid
-    if not plan.to_send and not plan.dataset.exists:
+    if not plan.to_send and not plan.dataset.exists and plan.creation is None:
         report = Report(plan.dataset.name, None)
         report.add(_logged(initial_outcomes(plan), log))
         return report

@@ -2,9 +2,13 @@
 
 Over a long link every round trip before the first file counts (250 ms from a mountain in Chile
 to a European server), so the reads that do not depend on each other go out together: the portal
-check, the dataset's lookup and the ``-t`` telescope's. The telescope of an existing dataset is
-read beside its listing, and the observing site (only the dry run's night-log dates and a
-``--bwlimit`` timetable need it) is read in the background and waited for only when asked.
+check, the dataset's lookup and the ``-t`` telescope's. A run already confirmed (``--yes``, or
+``api.upload``) that names a dataset by name also sends its creation beside the lookup: names
+are unique per owner or portal, so the creation either makes the new dataset (one round trip
+less before the first file) or is refused because the dataset exists, which changes nothing.
+The telescope of an existing dataset is read beside its listing, and the observing site (only
+the dry run's night-log dates and a ``--bwlimit`` timetable need it) is read in the background
+and waited for only when asked.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from arcsecond_core import errors
+from arcsecond_core.resources import is_uuid
 
 from . import plan as planning
 from .headers import Site
@@ -61,12 +66,19 @@ class Found:
     #: Seconds the dataset's lookup took: about one round trip of the link (the default
     #: ``--jobs`` grows on far links).
     round_trip: float | None = None
+    #: The UUID of the dataset this lookup created (``target`` is then the dataset to create).
+    created: str | None = None
 
 
 def look_up(api: Any, portal: str | None, dataset: str | None, default_name: str | None,
-            telescope_spec: str | None, pool: ThreadPoolExecutor) -> Found:
+            telescope_spec: str | None, pool: ThreadPoolExecutor,
+            create: Callable[[], bool] | None = None) -> Found:
     """The portal, dataset and telescope, read concurrently on ``pool``; errors in the order a
-    person would want them (the portal first)."""
+    person would want them (the portal first).
+
+    With ``create`` (a run already confirmed), a dataset named by name is created beside its
+    lookup when ``create()`` says there is something to send (see :func:`create_beside`).
+    """
     patiently = planning.patiently
     portal_read = pool.submit(patiently, lambda: planning.check_portal(api, portal), posts=True) \
         if portal else None
@@ -78,14 +90,76 @@ def look_up(api: Any, portal: str | None, dataset: str | None, default_name: str
     target_read = pool.submit(patiently, find)
     telescope_read = pool.submit(patiently, lambda: planning.find_telescope(api, telescope_spec)
                                  ) if telescope_spec else None
-    organisation = portal_read.result() if portal_read is not None else None
-    target, round_trip = target_read.result()
-    telescope = telescope_read.result() if telescope_read is not None else None
+    creation = pool.submit(create_beside, api, dataset or default_name, telescope_spec, create) \
+        if create is not None else None
+    try:
+        organisation = portal_read.result() if portal_read is not None else None
+        try:
+            target, round_trip = target_read.result()
+        except errors.AmbiguousName:
+            # A server that does not keep names unique: the lookup may have seen the copy just
+            # made beside it. Without that copy, look again.
+            if creation is None or creation.exception() or creation.result() is None:
+                raise
+            discard(api, creation.result())
+            creation = None
+            target, round_trip = patiently(find)
+        telescope = telescope_read.result() if telescope_read is not None else None
+    except BaseException:
+        if creation is not None and not creation.exception():
+            discard(api, creation.result())
+        raise
+    created = creation.result() if creation is not None else None
+    if created is not None:
+        target = _reconciled(api, target, created)
     if telescope is not None and target.exists and target.telescope != telescope.get("uuid"):
         LOG.warning("dataset %r already exists with telescope %s; -t %s is not used",
                     target.name, target.telescope or "none", telescope_spec)
         telescope = None
-    return Found(organisation, target, telescope, round_trip)
+    return Found(organisation, target, telescope, round_trip,
+                 created=None if target.exists else created)
+
+
+def create_beside(api: Any, name: str | None, telescope_spec: str | None,
+                  wanted: Callable[[], bool]) -> str | None:
+    """Create the dataset ``name`` while it is being looked up; its UUID, or None when it was
+    not created here (no name, a telescope given by name, nothing to send, or refused: it
+    exists, or the portal or telescope is wrong, which the lookups report)."""
+    name = name.strip() if name else name
+    if not name or is_uuid(name) or (telescope_spec and not is_uuid(telescope_spec.strip())):
+        return None
+    if not wanted():
+        return None
+    fields: dict[str, Any] = {"name": name}
+    if telescope_spec:
+        fields["telescope"] = telescope_spec.strip()
+    try:
+        record = api.datasets.create(**fields)
+    except errors.ArcsecondError:
+        return None  # the lookup says why (or the usual creation, later, does)
+    return str(record["uuid"])
+
+
+def _reconciled(api: Any, target: planning.DatasetTarget, created: str) -> planning.DatasetTarget:
+    """The dataset to use once a creation went out beside the lookup: the new one (the lookup
+    may have seen it already), unless another of that name existed before (a server that does
+    not keep names unique), which is used instead while the new, empty one is deleted."""
+    if target.exists and target.uuid != created:
+        LOG.warning("dataset %r already existed: the copy made beside its lookup is deleted",
+                    target.name)
+        discard(api, created)
+        return target
+    return planning.DatasetTarget(target.name)
+
+
+def discard(api: Any, created: str | None) -> None:
+    """Delete the empty dataset made beside the lookup of a run that goes no further."""
+    if created is None:
+        return
+    try:
+        api.datasets.delete(created)
+    except errors.ArcsecondError as exc:
+        LOG.warning("cannot delete the empty dataset %s made for this run (%s)", created, exc)
 
 
 def dataset_telescope(api: Any, uuid: str) -> dict[str, Any]:

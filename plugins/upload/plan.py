@@ -135,7 +135,7 @@ def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarg
     matches = [item for item in api.datasets.list(name=text) if item.get("name") == text]
     if len(matches) > 1:
         ids = ", ".join(str(item.get("uuid")) for item in matches)
-        raise errors.ArcsecondError(
+        raise errors.AmbiguousName(
             f"{len(matches)} datasets are named {text!r} ({ids}): pass the UUID of one with -d"
         )
     if matches:

@@ -44,6 +44,9 @@ class FakeResource:
         self.items.append(record)
         return record
 
+    def delete(self, object_id: Any) -> None:
+        self.items[:] = [i for i in self.items if str(i.get(self.key)) != str(object_id)]
+
 
 class FakeDataFiles(FakeResource):
     """Stores uploads in memory; ``failures`` is a list of exceptions raised by next uploads."""
