@@ -84,10 +84,13 @@ class PathFilter:
     rules: Sequence[Rule] = ()
 
     def __post_init__(self) -> None:
+        self.rules = list(self.rules)
+        self._only_included = bool(self.rules) and self.rules[0].kind == INCLUDE
+        if not self.rules:
+            return  # every path goes: no pattern to compile (nor pathspec to import)
         import pathspec
         from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
-        self.rules = list(self.rules)
         try:
             # The basic patterns: strictly the last match wins (GitIgnoreSpec ranks a match on
             # the file above one on its folder, whatever their order).
@@ -97,7 +100,6 @@ class PathFilter:
             raise UsageError(f"not a valid pattern: {exc}") from exc
         if len(self._spec.patterns) != len(self.rules):
             raise UsageError("a pattern could not be read as a gitignore line")
-        self._only_included = bool(self.rules) and self.rules[0].kind == INCLUDE
 
     def __bool__(self) -> bool:
         return bool(self.rules)
