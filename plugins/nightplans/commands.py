@@ -8,11 +8,11 @@ from typing import Any
 from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
     Option,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     option_values,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 
 def night_date(text: str) -> str:
