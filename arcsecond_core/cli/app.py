@@ -65,6 +65,14 @@ class _ConsoleFormatter(logging.Formatter):
         return message
 
 
+class ConsoleHandler(logging.StreamHandler):
+    """The CLI's messages on its standard error (replaced by the next run's, in one process)."""
+
+
+class LogFileHandler(logging.FileHandler):
+    """The CLI's ``--log-file`` (replaced by the next run's, in one process)."""
+
+
 def wants_colour(stream: Any) -> bool:
     """True on a terminal that may show colours: not ``NO_COLOR`` (https://no-color.org), not
     ``TERM=dumb``, not a pipe or a file."""
@@ -161,23 +169,21 @@ class ArcsecondApp(App):
     def configure_logging(self) -> None:
         root = logging.getLogger("")
         root.setLevel(logging.DEBUG)
-        for handler in list(root.handlers):
-            if getattr(handler, "_arcsecond", False):
+        for handler in list(root.handlers):  # an earlier run's in this process
+            if isinstance(handler, (ConsoleHandler, LogFileHandler)):
                 root.removeHandler(handler)
         if self.options.log_file:
-            file_handler = logging.FileHandler(self.options.log_file)
+            file_handler = LogFileHandler(self.options.log_file)
             file_handler.setFormatter(logging.Formatter(self.LOG_FILE_MESSAGE_FORMAT))
             install_masking(file_handler)
-            file_handler._arcsecond = True  # type: ignore[attr-defined]
             root.addHandler(file_handler)
-        console = logging.StreamHandler(self.stderr)
+        console = ConsoleHandler(self.stderr)
         level = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}.get(
             self.options.verbose_level, logging.DEBUG
         )
         console.setLevel(logging.DEBUG if self.options.debug else level)
         console.setFormatter(_ConsoleFormatter("%(message)s", colour=wants_colour(self.stderr)))
         install_masking(console)
-        console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)
         # Records below every handler's level are not even made (a debug line per request
         # costs as much as the request's own bookkeeping).

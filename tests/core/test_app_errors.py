@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 from typing import Any
 
 import pytest
@@ -113,3 +114,28 @@ def test_dash_dash_help_is_the_help_command(capsys: Any) -> None:
     code, out, _err, _api = run("boom", "--help")
     assert code == 0
     assert "Fail as told" in out + capsys.readouterr().out
+
+
+def test_each_run_in_a_process_replaces_the_last_ones_log_handlers(tmp_path: Any) -> None:
+    root = logging.getLogger("")
+    foreign = logging.NullHandler()
+    root.addHandler(foreign)
+    before = list(root.handlers)
+    try:
+        for log in ("first.log", "second.log"):
+            err = io.StringIO()
+            app = ArcsecondApp(stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
+            app.command_manager.add_command("boom", Boom)
+            assert app.run(["--log-file", str(tmp_path / log), "boom", "missing"]) == NotFound.exit_code
+            assert err.getvalue() == "error: no such thing\n"
+        ours = [handler for handler in root.handlers if handler not in before]
+        assert sorted(type(handler).__name__ for handler in ours) == ["ConsoleHandler",
+                                                                      "LogFileHandler"]
+        assert foreign in root.handlers
+        assert "no such thing" in (tmp_path / "second.log").read_text()
+        assert (tmp_path / "first.log").read_text().count("no such thing") == 1
+    finally:
+        for handler in list(root.handlers):
+            if handler not in before or handler is foreign:
+                root.removeHandler(handler)
+                handler.close()
