@@ -59,7 +59,7 @@ class SlotsCount:
     def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Any]:
         from arcsecond_plugins.targets.columns import cell
 
-        from .export import SlotsColumn, SlotsCountColumn
+        from .slots import SlotsColumn, SlotsCountColumn
 
         cells = super().cells(parsed_args, with_id=with_id)  # type: ignore[misc]
         cells["slots"] = cell(parsed_args, SlotsCountColumn if self.count_only else SlotsColumn)
