@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlencode
@@ -33,10 +32,6 @@ class ApiApp(Protocol):
 
     def handle(self, request: Request) -> Response:
         """The JSON answer to ``request``; an API error is raised as ``ApiError``."""
-        ...
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        """The API as a WSGI application."""
         ...
 
 
