@@ -130,11 +130,9 @@ class Config:
     def current(self, override: str | None = None) -> ServerProfile:
         return self.server(self.current_name(override))
 
-    def disabled_plugins(self) -> set[str]:
-        """The plugins turned off with ``[cli] disabled_plugins = server, upload``."""
-        from arcsecond_core.plugin_registry import parse_names
-
-        return parse_names(self._parser.get(CLI_SECTION, "disabled_plugins", fallback=""))
+    def cli_value(self, key: str) -> str | None:
+        """The raw text of ``[cli] key``, or None when it is not set."""
+        return self._parser.get(CLI_SECTION, key, fallback=None)
 
     # -- changes (each one saved at once, atomically) ---------------------------------------
 

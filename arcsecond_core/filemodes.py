@@ -17,9 +17,3 @@ def set_mode(fd: int, path: str | os.PathLike[str], mode: int) -> None:
     else:
         os.chmod(path, mode)
 
-
-def new_file_mode() -> int:
-    """The permissions a new file gets under the process's umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

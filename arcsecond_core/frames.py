@@ -123,15 +123,6 @@ def content_type(start: bytes) -> str:
     return "other"
 
 
-def read_header(stream: IO[bytes], file_type: str, start: bytes = b"") -> dict[str, Any]:
-    """The headers of a ``fits`` or ``xisf`` stream (``start``: bytes already read); {} otherwise."""
-    if file_type == "fits":
-        return read_fits_header(stream, start)
-    if file_type == "xisf":
-        return read_xisf_header(stream, start)
-    return {}
-
-
 def read_fits_header(stream: IO[bytes], start: bytes = b"") -> dict[str, Any]:
     """The cards of the HDU that describes the frame (see :func:`fits_layout`), with the primary
     header's cards under them; ValueError if the primary header is truncated or corrupt."""

@@ -19,10 +19,14 @@ from importlib import metadata
 from typing import Any
 
 from arcsecond_core import __version__
+from arcsecond_core.config import Config
+from arcsecond_core.errors import ConfigError
 from arcsecond_core.plugin import PLUGINS_NAMESPACE, Plugin, ResourceSpec
 
 LOG = logging.getLogger("arcsecond.plugins")
 DISABLED_ENV = "ARCSECOND_DISABLED_PLUGINS"
+#: The ``[cli]`` key of the config file listing the plugins turned off.
+DISABLED_KEY = "disabled_plugins"
 LOADED, DISABLED, FAILED, NEEDS_EXTRA = "loaded", "disabled", "failed", "needs extra"
 OUR_DISTRIBUTION = "arcsecond-cli"
 #: The core's own resources (identity and portals), always there.
@@ -84,14 +88,16 @@ def disabled_names() -> tuple[set[str], str]:
     and where that was said."""
     if DISABLED_ENV in os.environ:
         return parse_names(os.environ[DISABLED_ENV]), f"turned off by ${DISABLED_ENV}"
-    from arcsecond_core.config import Config
-    from arcsecond_core.errors import ConfigError
-
     try:
         config = Config()
     except ConfigError:  # the command that needs the file reports it
         return set(), ""
-    return config.disabled_plugins(), f"turned off in {config.path} ([cli] disabled_plugins)"
+    return configured_disabled(config), f"turned off in {config.path} ([cli] disabled_plugins)"
+
+
+def configured_disabled(config: Config) -> set[str]:
+    """The plugins turned off in the config file: ``[cli] disabled_plugins = server, upload``."""
+    return parse_names(config.cli_value(DISABLED_KEY))
 
 
 class PluginRegistry:

@@ -1,6 +1,6 @@
 """The server's HTTP engine: cheroot (ours), waitress and Werkzeug's development server side by side.
 
-The same WSGI application (``ArcsecondApp``) is served by each engine installed, in a process of
+The same WSGI application (``BrowserSite(ArcsecondApp)``) is served by each engine installed, in a process of
 its own on 127.0.0.1, and measured with one client for all:
 
 - 300 uploads of 100 KB by 4 threads, each on one keep-alive ``requests.Session`` (files/s),
@@ -41,8 +41,9 @@ HUGE = 2 * 1024 * 1024 * 1024
 def serve(engine: str, port: int, data_dir: str) -> None:
     """Child process: serve the app with ``engine`` until SIGTERM."""
     from arcsecond_plugins.server.app import ArcsecondApp
+    from arcsecond_plugins.server.html import BrowserSite
 
-    app = ArcsecondApp(Path(data_dir))
+    app = BrowserSite(ArcsecondApp(Path(data_dir)))  # as `arcsecond server start` serves it
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     if engine == "cheroot":
         from arcsecond_plugins.server.engine import Engine, Limits

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import inspect
 import itertools
 import logging
 import sys
@@ -37,6 +36,16 @@ LIBRARY_LOGGERS = ("urllib3", "stevedore", "cliff")
 DESCRIPTION = "Command-line client for Arcsecond.io: datasets, data files, night logs and uploads."
 
 
+class CommandEnded(BaseException):
+    """A command that ended before it ran, its reason already said (argparse's usage error, or
+    a parser that failed to build): carried past cliff's handling of errors, which would say it
+    again (in the shell, as an empty error), to ``run_subcommand`` with its exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class _ConsoleFormatter(logging.Formatter):
     """Plain messages, with ``warning:`` and ``error:`` prefixes where they belong; errors red
     when ``colour`` (a colour terminal)."""
@@ -54,6 +63,14 @@ class _ConsoleFormatter(logging.Formatter):
         if record.levelno == logging.WARNING and not message.startswith("warning:"):
             return f"warning: {message}"
         return message
+
+
+class ConsoleHandler(logging.StreamHandler):
+    """The CLI's messages on its standard error (replaced by the next run's, in one process)."""
+
+
+class LogFileHandler(logging.FileHandler):
+    """The CLI's ``--log-file`` (replaced by the next run's, in one process)."""
 
 
 def wants_colour(stream: Any) -> bool:
@@ -152,23 +169,21 @@ class ArcsecondApp(App):
     def configure_logging(self) -> None:
         root = logging.getLogger("")
         root.setLevel(logging.DEBUG)
-        for handler in list(root.handlers):
-            if getattr(handler, "_arcsecond", False):
+        for handler in list(root.handlers):  # an earlier run's in this process
+            if isinstance(handler, (ConsoleHandler, LogFileHandler)):
                 root.removeHandler(handler)
         if self.options.log_file:
-            file_handler = logging.FileHandler(self.options.log_file)
+            file_handler = LogFileHandler(self.options.log_file)
             file_handler.setFormatter(logging.Formatter(self.LOG_FILE_MESSAGE_FORMAT))
             install_masking(file_handler)
-            file_handler._arcsecond = True  # type: ignore[attr-defined]
             root.addHandler(file_handler)
-        console = logging.StreamHandler(self.stderr)
+        console = ConsoleHandler(self.stderr)
         level = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}.get(
             self.options.verbose_level, logging.DEBUG
         )
         console.setLevel(logging.DEBUG if self.options.debug else level)
         console.setFormatter(_ConsoleFormatter("%(message)s", colour=wants_colour(self.stderr)))
         install_masking(console)
-        console._arcsecond = True  # type: ignore[attr-defined]
         root.addHandler(console)
         # Records below every handler's level are not even made (a debug line per request
         # costs as much as the request's own bookkeeping).
@@ -221,45 +236,54 @@ class ArcsecondApp(App):
         self.shell_exit_code = self.interpreter.run_loop()
 
     def run_subcommand(self, argv: list[str]) -> int:
+        """Run the command ``argv`` names through cliff, after our own checks of the name.
+
+        An unknown name is reported here (with hints) and ``X --help`` becomes ``help X``;
+        cliff then builds and runs the command, its errors reported by ``prepare_to_run_command``.
+        """
         try:
-            cmd_factory, cmd_name, sub_argv = self.command_manager.find_command(argv)
+            _factory, cmd_name, sub_argv = self.command_manager.find_command(argv)
         except ValueError:
             return self.report_unknown_command(argv)
         except ArcsecondError as exc:
             return self.report_error(exc)
         if _asks_for_help(sub_argv):  # one help, paged alike, from 'help X' and 'X --help'
-            return self.run_subcommand(["help", *cmd_name.split()])
-        kwargs = {}
-        if "cmd_name" in inspect.signature(cmd_factory.__init__).parameters:
-            kwargs["cmd_name"] = cmd_name
-        cmd = cmd_factory(self, self.options, **kwargs)
-        result, error = EXIT_ERROR, None
+            argv = ["help", *cmd_name.split()]
         try:
-            self.prepare_to_run_command(cmd)
-            full_name = cmd_name if self.interactive_mode else f"{self.NAME} {cmd_name}"
-            parser = cmd.get_parser(full_name)
+            return super().run_subcommand(argv)
+        except CommandEnded as exc:  # already said what was wrong: the shell goes on
+            return exc.code
+
+    def prepare_to_run_command(self, cmd: Command) -> None:
+        """Report the command's errors our way: one line, and the error's own exit code."""
+        run, get_parser = cmd.run, cmd.get_parser
+
+        def run_reporting_errors(parsed_args: argparse.Namespace) -> int:
             try:
-                parsed_args = parser.parse_args(sub_argv)
-            except SystemExit as exc:  # a usage error, said by argparse: the shell goes on
-                return _exit_code(exc)
-            result = cmd.run(parsed_args)
-        except HelpExit:
-            result = EXIT_OK
-        except ArcsecondError as exc:
-            error = exc
-            result = self.report_error(exc)
-        except (BrokenPipeError, KeyboardInterrupt) as exc:
-            error = exc
-            raise
-        except Exception as exc:
-            error = exc
-            result = self.report_error(exc)
-        finally:
+                return run(parsed_args)
+            except (HelpExit, BrokenPipeError):  # cliff's to answer: exit 0, or the pipe's code
+                raise
+            except Exception as exc:
+                return self.report_error(exc)
+
+        def parser_ending_commands(prog_name: str) -> argparse.ArgumentParser:
             try:
-                self.clean_up(cmd, result, error)
-            except Exception as exc:  # pragma: no cover - clean-up of third-party commands
-                self.LOG.error("could not clean up: %s", exc)
-        return result
+                parser = get_parser(prog_name)
+            except Exception as exc:
+                raise CommandEnded(self.report_error(exc)) from None
+            parse_args = parser.parse_args
+
+            def parse_or_end(*args: Any, **kwargs: Any) -> argparse.Namespace:
+                try:
+                    return parse_args(*args, **kwargs)
+                except SystemExit as exc:
+                    raise CommandEnded(_exit_code(exc)) from None
+
+            parser.parse_args = parse_or_end  # type: ignore[method-assign]
+            return parser
+
+        cmd.run = run_reporting_errors  # type: ignore[method-assign]
+        cmd.get_parser = parser_ending_commands  # type: ignore[method-assign]
 
     def report_error(self, exc: BaseException) -> int:
         """One line on stderr (a traceback too with ``--debug``); returns the exit code."""

@@ -361,11 +361,3 @@ def to_row(
         row.append(make(value) if make is not None and value is not None else display_value(value))
     return tuple(row)
 
-
-def __getattr__(name: str) -> Any:
-    """``ResourceDelete`` lives in ``resource_delete``; plugins import it from here too."""
-    if name == "ResourceDelete":
-        from arcsecond_core.cli.resource_delete import ResourceDelete
-
-        return ResourceDelete
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,13 +9,13 @@ from arcsecond_core.cli.legacy import LegacyPlural, add_hidden_options
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
     TargetArgument,
     identifier,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 RESOURCE = "activities"
 OLD_SPELLINGS = {"--observing_site": "observing_site", "--target_name": "target_name"}

@@ -6,10 +6,10 @@ from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 RESOURCE = "allskycameras"
 SITE = Option("--observing-site", "observing_site", lookup="observingsites", metavar="SITE",

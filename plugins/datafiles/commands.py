@@ -8,13 +8,13 @@ from typing import ClassVar
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCommand,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
     TargetArgument,
     identifier,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 RESOURCE = "datafiles"
 NIGHT_LOG = Option(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 RESOURCE = "datapackages"
 DESCRIPTION = Option("--description", "description", metavar="TEXT", help="A description.")

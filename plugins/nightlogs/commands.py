@@ -9,12 +9,12 @@ from typing import Any
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
     option_values,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 from arcsecond_core.errors import UsageError
 
 RESOURCE = "nightlogs"

@@ -8,11 +8,11 @@ from typing import Any
 from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
     Option,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     option_values,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 
 def night_date(text: str) -> str:
@@ -59,7 +59,7 @@ class SlotsCount:
     def cells(self, parsed_args: argparse.Namespace, *, with_id: bool = False) -> dict[str, Any]:
         from arcsecond_plugins.targets.columns import cell
 
-        from .export import SlotsColumn, SlotsCountColumn
+        from .slots import SlotsColumn, SlotsCountColumn
 
         cells = super().cells(parsed_args, with_id=with_id)  # type: ignore[misc]
         cells["slots"] = cell(parsed_args, SlotsCountColumn if self.count_only else SlotsColumn)

@@ -8,11 +8,11 @@ from arcsecond_core.cli.legacy import LegacyPlural, add_hidden_options
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 
 RESOURCE = "observingruns"
 OLD_SPELLINGS = {"--observing_site": "observing_site", "--start_date": "start_date",

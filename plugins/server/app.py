@@ -1,9 +1,10 @@
-"""The WSGI application: URL routing, authentication, portal prefixes and JSON errors."""
+"""The API's WSGI application: URL routing, authentication, portal prefixes and JSON errors.
+
+It knows nothing of browsers: the HTML pages are a WSGI layer around it (``html.BrowserSite``).
+"""
 
 from __future__ import annotations
 
-import sys
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,12 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import FileWrapper
 
 from . import views_password
 from .auth import authenticate, check_scope, portal_role, verify_key, verify_organisation
 from .db import Database
-from .html import BrowserViews
-from .html_context import IDENTITY_ENVIRON
 from .resource import Resource
-from .rest import ApiError, Context, json_response, method_not_allowed, not_found
+from .rest import IDENTITY_ENVIRON, Context, json_response, method_not_allowed, not_found
 from .throttle import Throttle
 from .views_accounts import ObservingSites, Organisations, Profiles, Telescopes
 from .views_activities import Activities, Instruments, ObservingRuns
@@ -33,17 +31,10 @@ from .views_objects import Exoplanets, Objects
 from .views_satellites import Satellites
 from .views_targets import TargetLists, Targets
 from .workdir import UploadArea
+from .wsgi_answer import answer
 
 BANNER = "Arcsecond-compatible server"
 RESERVED = {"auth", "web", "api", "admin", "static", "media"}
-#: The blocks a data file is sent in. Werkzeug asks for 8 KiB, a turn of a Python loop per 8 KiB:
-#: at 200 MB that loop, not the network, bounds the rate.
-SEND_BLOCK = 1024 * 1024
-
-
-def file_wrapper(file: Any, buffer_size: int = 8192) -> FileWrapper:
-    """``wsgi.file_wrapper`` for engines without one: a file sent in blocks of SEND_BLOCK."""
-    return FileWrapper(file, max(buffer_size, SEND_BLOCK))
 
 
 def storage_dirs(data_dir: Path) -> tuple[Path, Path]:
@@ -64,7 +55,7 @@ class PortalConverter(BaseConverter):
 
 
 class ArcsecondApp:
-    """The Arcsecond REST API over a data directory."""
+    """The Arcsecond REST API over a data directory (JSON only; ``html.BrowserSite`` wraps it)."""
 
     def __init__(self, data_dir: Path, registration_open: bool = False,
                  throttle: Throttle | None = None) -> None:
@@ -87,7 +78,6 @@ class ArcsecondApp:
         resources += [Members(), AllSkyCameras(self.files_dir, self.datafiles.tmp_dir)]
         self.resources = {resource.name: resource for resource in resources}
         self.url_map = self._url_map()
-        self.browser = BrowserViews(self)
 
     def close(self) -> None:
         """Remove this process's partial uploads and close the database."""
@@ -128,22 +118,7 @@ class ArcsecondApp:
         return rules
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        environ.setdefault("wsgi.file_wrapper", file_wrapper)
-        request = Request(environ)
-        try:
-            response = self.browser.respond(request)
-            if response is None:
-                response = self.handle(request)
-        except ApiError as error:
-            response = error.response()
-        except HTTPException as error:
-            response = json_response({"detail": error.description}, error.code or 500)
-        except Exception:
-            traceback.print_exc(file=sys.stderr)
-            response = json_response({"detail": "A server error occurred."}, 500)
-        finally:
-            self.db.release()
-        return response(environ, start_response)
+        return answer(environ, start_response, self.handle, self.db)
 
     def handle(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
@@ -162,7 +137,8 @@ class ArcsecondApp:
                                          self.throttle)
         if answered is not None:
             return answered
-        # A browser session, set by the HTML layer for its GET views only; else the key header.
+        # A reader the wrapping HTML layer vouches for (a browser session, on its GET views
+        # only); else the key header.
         identity = request.environ.get(IDENTITY_ENVIRON) or authenticate(request, self.db)
         portal = args.get("portal")
         role = portal_role(self.db, identity, portal) if portal else None

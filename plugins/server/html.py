@@ -1,15 +1,18 @@
 """Browser pages: a GET that prefers ``text/html`` gets the JSON handler's answer rendered as HTML.
 
-One layer over the API: the request runs through the application's own handler (the key header,
-or a browser session for HTML views only), and the JSON it answers is rendered by the resource's
-own template (``<resource>_detail.html``, ``<resource>_list.html``) or the generic one. Errors
-become readable pages, and a 401 is the sign-in page.
+A WSGI layer around the API application (``BrowserSite(api)``): it answers the sign-in pages and
+the HTML views itself, and passes every other request to the API untouched. A view runs the
+request through the API's own handler (the key header, or a browser session for HTML views only),
+and the JSON it answers is rendered by the resource's own template (``<resource>_detail.html``,
+``<resource>_list.html``) or the generic one. Errors become readable pages, and a 401 is the
+sign-in page. The API knows nothing of this layer.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from werkzeug.exceptions import HTTPException
@@ -19,14 +22,12 @@ from werkzeug.wrappers import Request, Response
 
 from . import browser_auth as sessions
 from .auth import authenticate
-from .html_context import IDENTITY_ENVIRON, Page, title_of
+from .html_context import ApiApp, Page, title_of
 from .html_pages import PROVIDERS
-from .rest import FILTERS_ENVIRON, ApiError, Identity, page_size
+from .rest import FILTERS_ENVIRON, IDENTITY_ENVIRON, ApiError, Identity, page_size
 from .templating import label, render
 from .throttle import keys_for
-
-if TYPE_CHECKING:
-    from .app import ArcsecondApp
+from .wsgi_answer import answer
 
 #: Files a page shows inline (``<img>``), which the browser asks for with its session cookie
 #: and without preferring HTML.
@@ -60,10 +61,26 @@ def html_response(body: str, status: int = 200) -> Response:
     return response
 
 
-class BrowserViews:
-    """The HTML face of an :class:`ArcsecondApp`: negotiation, sign-in, pages and error pages."""
+class BrowserSite:
+    """The whole site as a WSGI application: the browser pages around the API application."""
 
-    def __init__(self, app: ArcsecondApp) -> None:
+    def __init__(self, api: ApiApp) -> None:
+        self.api = api
+        self.views = BrowserViews(api)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        return answer(environ, start_response, self.respond, self.api.db)
+
+    def respond(self, request: Request) -> Response:
+        """The page a browser asks for, else the API's answer."""
+        response = self.views.respond(request)
+        return self.api.handle(request) if response is None else response
+
+
+class BrowserViews:
+    """The HTML face of an API application: negotiation, sign-in, pages and error pages."""
+
+    def __init__(self, app: ApiApp) -> None:
         self.app = app
         self.db = app.db
         sessions.install(self.db)

@@ -10,17 +10,30 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlencode
 
-from werkzeug.wrappers import Request
+from werkzeug.routing import Map
+from werkzeug.wrappers import Request, Response
 
-from .rest import FILTERS_ENVIRON, MAX_PAGE_SIZE, ApiError, Identity
+from .db import Database
+from .resource import Resource
+from .rest import FILTERS_ENVIRON, IDENTITY_ENVIRON, MAX_PAGE_SIZE, ApiError, Identity
+from .throttle import Throttle
 
-if TYPE_CHECKING:
-    from .app import ArcsecondApp
 
-IDENTITY_ENVIRON = "arcsecond.browser_identity"
+class ApiApp(Protocol):
+    """What the HTML layer needs of the API application it wraps (``app.ArcsecondApp``)."""
+
+    db: Database
+    throttle: Throttle
+    url_map: Map
+    resources: dict[str, Resource]
+
+    def handle(self, request: Request) -> Response:
+        """The JSON answer to ``request``; an API error is raised as ``ApiError``."""
+        ...
+
 
 #: A field naming another object, and the resource that object belongs to.
 RELATED = {
@@ -72,7 +85,7 @@ def short(value: Any) -> str:
 class Page:
     """One browser request: the application, the request, the portal and resource it is about."""
 
-    app: ArcsecondApp
+    app: ApiApp
     request: Request
     viewer: Identity | None
     portal: str | None = None

@@ -22,6 +22,9 @@ MAX_PAGE_SIZE = 1000
 MAX_JSON_BYTES = 10 * 1024 * 1024
 #: Where a list handler's filters are noted for the browser pages' filter form.
 FILTERS_ENVIRON = "arcsecond.filters"
+#: Who a request is for, set by the HTML layer around the API (a browser session's reader);
+#: a WSGI environ key, out of reach of the HTTP request itself.
+IDENTITY_ENVIRON = "arcsecond.browser_identity"
 MIN_INT, MAX_INT = -(2**63), 2**63 - 1
 
 

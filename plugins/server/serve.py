@@ -89,6 +89,7 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
     from .app import ArcsecondApp
     from .engine import AccessLog, Engine
     from .faults import FaultInjector
+    from .html import BrowserSite
     from .throttle import Throttle, settings_from_env
     from .workdir import private_dir
 
@@ -102,9 +103,9 @@ def serve(host: str | None, port: int, data_dir: Path, fault_rate: float = 0.0,
         private_dir(data_dir)
         arcsecond = ArcsecondApp(data_dir, registration_open=registration == "open" or (
             registration == "auto" and is_loopback(chosen)), throttle=throttle)
+        app: Any = BrowserSite(arcsecond)  # the browser pages around the API
     except (OSError, sqlite3.Error) as error:
         raise ArcsecondError(f"cannot use data directory {data_dir}: {error}") from None
-    app: Any = arcsecond
     if fault_rate > 0:
         app = FaultInjector(app, fault_rate)
     if access_log:

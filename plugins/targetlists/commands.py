@@ -16,12 +16,12 @@ from arcsecond_plugins.targets.columns import TargetNamesColumn, TargetsColumn, 
 from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
     Option,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceShowOne,
     TargetArgument,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 from arcsecond_core.errors import ArcsecondError, NotFound, UsageError
 
 LOG = logging.getLogger(__name__)

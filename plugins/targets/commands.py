@@ -9,12 +9,12 @@ from arcsecond_core.cli.legacy import LegacyPlural
 from arcsecond_core.cli.resource_commands import (
     Option,
     ResourceCreate,
-    ResourceDelete,
     ResourceLister,
     ResourceShow,
     ResourceUpdate,
     option_values,
 )
+from arcsecond_core.cli.resource_delete import ResourceDelete
 from arcsecond_core.errors import UsageError
 
 from .columns import CoordinatesColumn, ObjectColumn, cell

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from arcsecond_core import config as config_module
 from arcsecond_core.config import CLOUD_URL, Config
 from arcsecond_core.errors import ConfigError, UsageError
+from arcsecond_core.testing import arcsecond_script
 
 
 def test_round_trip_keeps_servers_keys_and_current(tmp_path: Path) -> None:
@@ -143,6 +145,27 @@ def test_cloud_cannot_be_redefined_and_names_are_checked(tmp_path: Path) -> None
         config.add_server("local", "ftp://x")
     with pytest.raises(ConfigError, match="no API server named 'nope'"):
         config.use("nope")
+
+
+@pytest.mark.parametrize("name", [" local", "local ", "\tlocal", "local\t", " "])
+def test_a_server_name_with_spaces_at_its_ends_is_refused(tmp_path: Path, name: str) -> None:
+    config = Config(tmp_path)
+    with pytest.raises(UsageError, match="cannot be used as a server name"):
+        config.add_server(name, "http://127.0.0.1:8000")
+    assert not config.has_server(name) and not (tmp_path / "config.ini").exists()
+
+
+def test_api_add_refuses_a_name_with_spaces_at_its_ends(isolated_config_dir: Path) -> None:
+    for name in (" local", "local "):
+        proc = subprocess.run([arcsecond_script(), "api", "add", name, "http://127.0.0.1:8000"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == f"error: {name!r} cannot be used as a server name\n"
+    assert not (isolated_config_dir / "config.ini").exists()
+    proc = subprocess.run([arcsecond_script(), "api", "add", "local", "http://127.0.0.1:8000"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert Config().server_names() == ["cloud", "local"]
 
 
 def test_remove_server_forgets_it_and_falls_back_to_cloud(tmp_path: Path) -> None:

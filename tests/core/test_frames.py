@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from arcsecond_core import frames
+from arcsecond_core import filetypes, frames
 
 UTC = dt.timezone.utc
 
@@ -63,10 +63,10 @@ def wrap(raw: bytes, compression: str | None, member: str = "inner.fits") -> byt
 
 
 def headers_of(path: Path, compression: str | None) -> tuple[str, dict[str, object]]:
-    with frames.opened(path, compression) as (stream, _):
-        start = frames.read_exactly(stream, frames.PROBE_BYTES)
-        file_type = frames.content_type(start)
-        return file_type, frames.read_header(stream, file_type, start)
+    """The content type and headers that uploads and the server read (``filetypes.inspect``)."""
+    info = filetypes.inspect(path)
+    assert (info.compression, info.error) == (compression, None), info
+    return info.file_type, info.headers or {}
 
 
 LIGHT = {"DATE-OBS": "2024-05-01T22:10:05.5", "OBJECT": "M 31 ", "EXPTIME": 30.0, "GAIN": 100,
@@ -218,8 +218,11 @@ def test_truncated_or_corrupt_xisf_header(damage: str) -> None:
         frames.read_xisf_header(io.BytesIO(raw))
 
 
-def test_read_header_of_other_content_is_empty() -> None:
-    assert frames.read_header(io.BytesIO(b"hello"), "other") == {}
+def test_other_content_has_no_headers(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"hello")
+    assert filetypes.inspect(path) == filetypes.FileInfo("other")
+    assert filetypes.inspect(path).headers is None
 
 
 @pytest.mark.parametrize("compression", ["gzip", "bzip2", "zip"])

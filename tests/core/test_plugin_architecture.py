@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from arcsecond_core.config import Config
-from arcsecond_core.plugin_registry import registry
+from arcsecond_core.plugin_registry import configured_disabled, disabled_names, registry
 from arcsecond_core.testing import arcsecond_script
 
 FIRST_PARTY = {
@@ -176,4 +176,7 @@ def test_a_third_party_plugin_registers_in_the_same_namespace(env) -> None:
 
 def test_config_reads_the_disabled_list(isolated_config_dir) -> None:
     (isolated_config_dir / "config.ini").write_text("[cli]\ndisabled_plugins = a,b  c\n")
-    assert Config().disabled_plugins() == {"a", "b", "c"}
+    config = Config()
+    assert config.cli_value("disabled_plugins") == "a,b  c"
+    assert configured_disabled(config) == {"a", "b", "c"}
+    assert disabled_names()[0] == {"a", "b", "c"}

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
-from arcsecond_plugins.nightplans.export import duration, slot_line
+from arcsecond_plugins.nightplans.slots import duration, slot_line
 from arcsecond_plugins.targets.coordinates import (
     coordinates,
     parse_dec,

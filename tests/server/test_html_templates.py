@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from arcsecond_plugins.server import admin
 from arcsecond_plugins.server.app import ArcsecondApp
+from arcsecond_plugins.server.html import BrowserSite
 from arcsecond_plugins.server.html_context import Page
 from arcsecond_plugins.server.templating import human_size, quantity, render, when
 from werkzeug.security import generate_password_hash
@@ -121,7 +122,7 @@ def form_token(client: Client, path: str = "/web/sign-in/") -> str:
 def test_sign_in_by_password_once_accounts_have_one(app: ArcsecondApp) -> None:
     admin.add_user(app.db, "ada")
     admin.add_user(app.db, "grace")
-    client = Client(app)
+    client = Client(BrowserSite(app))
     form = client.get("/web/sign-in/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'name="password"' not in form  # no password column yet: keys only
     token = form_token(client)
@@ -158,7 +159,7 @@ def test_a_page_looks_up_a_bounded_number_of_related_names(app: ArcsecondApp) ->
     from arcsecond_plugins.server.rest import Identity
 
     admin.add_user(app.db, "ada")
-    client = Client(app)
+    client = Client(BrowserSite(app))
     key = admin.user_keys(app.db, "ada")["access_key"]
     headers = {"X-Arcsecond-API-Authorization": f"Key {key}"}
     names = [f"set {i}" for i in range(MAX_LABELS + 5)]

@@ -141,16 +141,22 @@ def test_fault_rate_fails_requests_before_any_change(tmp_path):
         kinds = set(outcomes.values())
         assert {"201", "500", "503", "drop"} <= kinds, kinds
         assert kinds <= {"201", "500", "503", "drop"}
-        created: set[str] = set()
         url = faulty.endpoint("datasets/?page_size=1000")
-        while True:
+        failures: list[str] = []
+        # Each try fails at half the rate: 100 failures in a row (2**-100) means a broken server.
+        for _attempt in range(100):
             try:
                 answer = requests.get(url, headers=headers, timeout=10)
             except requests.ConnectionError:
+                failures.append("drop")
                 continue
             if answer.status_code == 200:
                 created = {d["name"] for d in answer.json()["results"]}
                 break
+            failures.append(str(answer.status_code))
+        else:
+            pytest.fail(f"the list never answered 200 in {len(failures)} tries: "
+                        f"{sorted(set(failures))}")
         assert created == {name for name, outcome in outcomes.items() if outcome == "201"}
         assert all(requests.get(faulty.url + "/", timeout=10).status_code == 200
                    for _ in range(20))
