@@ -18,7 +18,9 @@ from arcsecond_core.transfer.outcome import TRANSIENT
 from arcsecond_core.transfer.patience import patiently as shared_patiently
 
 from .headers import Site
-from .ledger import Entry, sha256_of
+from arcsecond_core.transfer.checksum import sha256_of
+
+from .ledger import Entry
 from .scan import LocalFile
 
 LOG = logging.getLogger("arcsecond.upload")

@@ -15,6 +15,7 @@ from typing import Any
 from arcsecond_core import errors
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
 from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.checksum import sha256_of
 from arcsecond_core.transfer.engine import run_each, transfer_one
 from arcsecond_core.transfer.outcome import (
     CANCELLED,
@@ -29,7 +30,7 @@ from arcsecond_core.transfer.outcome import (
     TryAgain,
 )
 
-from .ledger import Ledger, sha256_of
+from .ledger import Ledger
 from .plan import TRANSIENT, different_file, patiently, remote_copy, same_content
 from .scan import LocalFile
 
