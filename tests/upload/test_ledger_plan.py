@@ -15,11 +15,11 @@ from arcsecond_plugins.upload.job import (
     prepare,
     summary_lines,
 )
-from arcsecond_core.transfer.checksum import sha256_of
 from arcsecond_plugins.upload.ledger import Entry, Ledger
 from arcsecond_plugins.upload.scan import scan
 
 from arcsecond_core import errors
+from arcsecond_core.transfer.checksum import sha256_of
 
 from .fakes import FakeAPI
 
