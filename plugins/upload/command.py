@@ -157,8 +157,10 @@ class Upload(ArcsecondCommand, Lister):
                 interrupts.restore()
 
     def _upload(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> Any:
+        from arcsecond_core.transfer.report import as_rows, report_rows
+
         from .job import dry_run_rows, execute, prepare, summary_lines
-        from .report import as_rows, report_rows
+
 
         api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing_sent = "interrupted: nothing was sent"
@@ -205,7 +207,7 @@ class Upload(ArcsecondCommand, Lister):
         return self._send(plan, parsed_args.formatter, execute, report_rows, interrupts)
 
     def _question(self, plan: Any, watch: bool) -> str:
-        from .progress import human_bytes
+        from arcsecond_core.transfer.progress import human_bytes
 
         size = human_bytes(sum(item.size for item in plan.to_send))
         what = f"Upload {len(plan.to_send)} files ({size}) to dataset {plan.dataset.name!r}"

@@ -16,21 +16,31 @@ from typing import Any
 
 from arcsecond_core import errors
 from arcsecond_core.masking import mask
+from arcsecond_core.nights import Site
 from arcsecond_core.retrying import Backoff, Cancelled
 from arcsecond_core.transfer import auto_jobs, filters
 from arcsecond_core.transfer.bandwidth import Bandwidth, for_run, zone_named
 from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
-from arcsecond_core.transfer.outcome import TOO_RECENT
+from arcsecond_core.transfer.outcome import (
+    CONFLICT,
+    FAILED,
+    IGNORED,
+    SKIPPED,
+    TOO_RECENT,
+    NoProgress,
+    Outcome,
+    Progress,
+)
+from arcsecond_core.transfer.progress import human_bytes
+from arcsecond_core.transfer.report import Report
 
 from . import plan as planning
 from .classify import Kind, classify, classify_all
-from .headers import Site, summarize
+from .headers import summarize
 from .ledger import Ledger
 from .lookup import Found, Later, dataset_telescope, discard, look_up, site_later
-from .progress import human_bytes
-from .report import Report
 from .scan import LocalFile, ScanResult, as_paths, resolve_duplicates, scan
-from .transfer import CONFLICT, FAILED, IGNORED, SKIPPED, NoProgress, Outcome, Progress, Transfer
+from .transfer import Transfer
 
 LOG = logging.getLogger("arcsecond.upload")
 

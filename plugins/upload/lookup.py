@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from arcsecond_core import errors
+from arcsecond_core.nights import Site
 from arcsecond_core.resources import is_uuid
 
 from . import plan as planning
-from .headers import Site
 
 LOG = logging.getLogger("arcsecond.upload")
 T = TypeVar("T")

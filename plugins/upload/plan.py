@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from arcsecond_core import errors
+from arcsecond_core.nights import Site
 from arcsecond_core.resources import is_uuid
 from arcsecond_core.transfer.checksum import sha256_of
 from arcsecond_core.transfer.outcome import TRANSIENT
 from arcsecond_core.transfer.patience import patiently as shared_patiently
 
-from .headers import Site
 from .ledger import Entry
 from .scan import LocalFile
 

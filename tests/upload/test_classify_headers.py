@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 from arcsecond_plugins.upload.classify import Kind, classify
-from arcsecond_plugins.upload.headers import (
-    Site,
-    night_log_date,
-    observation_time,
-    parse_utc,
-    summarize,
-)
+from arcsecond_plugins.upload.headers import night_log_date, summarize
+
+from arcsecond_core.frames import observation_time, parse_utc
+from arcsecond_core.nights import Site
 
 from .samples import corrupt_archives, write_fits, write_fpack, write_xisf
 
