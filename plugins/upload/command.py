@@ -146,7 +146,7 @@ class Upload(ArcsecondCommand, Lister):
         # Ctrl-C and SIGTERM only set an event from here on; every phase looks at it. A one-shot
         # run keeps the handlers until the process ends: a signal after the report changes
         # nothing (the shell gets its own handlers back).
-        interrupts = Interrupts().__enter__()
+        interrupts = Interrupts().install()
         try:
             return self._upload(options, parsed_args, interrupts)
         finally:
