@@ -130,7 +130,7 @@ class Upload(ArcsecondCommand, Lister):
         from arcsecond_core.interrupts import Interrupts
         from arcsecond_core.transfer.filters import from_arguments
 
-        from .job import Options
+        from .plan import Options
 
         options = Options(
             paths=parsed_args.paths, dataset=parsed_args.dataset,
@@ -159,7 +159,9 @@ class Upload(ArcsecondCommand, Lister):
     def _upload(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> Any:
         from arcsecond_core.transfer.report import as_rows, report_rows
 
-        from .job import dry_run_rows, execute, prepare, summary_lines
+        from .execute import execute
+        from .plan import prepare
+        from .summary import dry_run_rows, summary_lines
 
 
         api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))

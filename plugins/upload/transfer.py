@@ -35,8 +35,9 @@ from arcsecond_core.transfer.outcome import (
 )
 from arcsecond_core.transfer.run import transfer_all_with_retries
 
+from .comparison import different_file, same_content
 from .ledger import Ledger
-from .plan import different_file, patiently, remote_copy, same_content
+from .lookup import patiently, remote_copy
 from .scan import LocalFile
 
 

@@ -105,7 +105,8 @@ def test_summary_of_broken_or_other_files(tmp_path: Path) -> None:
 def test_astropy_is_imported_only_for_headers() -> None:
     import subprocess
 
-    code = ("import sys, arcsecond_plugins.upload.command, arcsecond_plugins.upload.job,"
+    code = ("import sys, arcsecond_plugins.upload.command, arcsecond_plugins.upload.plan,"
+            " arcsecond_plugins.upload.execute, arcsecond_plugins.upload.summary,"
             " arcsecond_plugins.upload.transfer; print('astropy' in sys.modules,"
             " 'tqdm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arcsecond_plugins.upload.job import Options, execute, prepare
+from arcsecond_plugins.upload.execute import execute
+from arcsecond_plugins.upload.plan import Options, prepare
 
 from arcsecond_core import errors
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from arcsecond_plugins.upload.job import Options, prepare
+from arcsecond_plugins.upload.plan import Options, prepare
 from arcsecond_plugins.upload.watch import Watch
 
 from arcsecond_core import errors
