@@ -1,4 +1,4 @@
-"""Patience for the reads and checks around a transfer (the engine retries the files themselves)."""
+"""Patience for the reads and checks around a transfer (the files themselves are retried by transfer/run.py)."""
 
 from __future__ import annotations
 
