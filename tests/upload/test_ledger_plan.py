@@ -111,6 +111,22 @@ def test_portal_checks(tmp_path: Path) -> None:
     assert lookup.check_portal(api, "obs")["name"] == "Observatory"
 
 
+def test_a_server_error_in_the_portal_check_is_not_a_membership_refusal() -> None:
+    """A 500 from the verify-organisation call is the server's trouble, reported as such (and
+    tried again by ``patiently``), never "not a member" (which would end the run for good)."""
+
+    class Failing(FakeAPI):
+        def verify_portal(self, subdomain: str) -> None:
+            raise errors.ServerError("internal server error", 500)
+
+    api = Failing(portal="obs")
+    api.organisations.items.append({"subdomain": "obs", "name": "Observatory"})
+    with pytest.raises(errors.ServerError) as raised:
+        lookup.check_portal(api, "obs")
+    assert raised.value.status_code == 500
+    assert "not a member" not in str(raised.value)
+
+
 def test_compare_by_name_size_and_checksum(tmp_path: Path) -> None:
     contents = {"same": b"12345", "rewritten": b"54321", "other": b"abc", "new": b"n"}
     for name, content in contents.items():
