@@ -31,7 +31,8 @@ _STOP_RELAY = -1
 
 
 class Interrupts:
-    """While active (``with``), SIGINT and SIGTERM set ``cancel``; ``signum`` says which came first.
+    """While active (``with``, or from :meth:`install` to :meth:`restore`), SIGINT and SIGTERM set
+    ``cancel``; ``signum`` says which came first.
 
     Handlers are installed only in the main thread; elsewhere ``cancel`` is set by whoever owns it.
     """
@@ -66,6 +67,10 @@ class Interrupts:
             self.cancel.set()
 
     def __enter__(self) -> Interrupts:
+        return self.install()
+
+    def install(self) -> Interrupts:
+        """Install the handlers (in the main thread) until :meth:`restore`; ``with`` does both."""
         if threading.current_thread() is not threading.main_thread():
             return self
         self._relay = threading.Thread(target=self._relay_notes, name="signals", daemon=True)
@@ -97,7 +102,7 @@ class Interrupts:
             yield
         finally:
             if active:
-                self.__enter__()
+                self.install()
 
     def check(self, what: str = "interrupted") -> None:
         """Raise Interrupted (with the signal's exit code) if a signal arrived."""

@@ -1,8 +1,9 @@
 """What uploads and downloads share: outcomes, the per-file retry loop, progress and the report.
 
-Both directions run the same engine (:mod:`.engine`, on :func:`arcsecond_core.parallel.run_parallel`
-and :mod:`arcsecond_core.retrying`); :mod:`.fetch` is the one streamed, resumable, verified way a
-data file comes back to disk.
+Both directions move their files through :func:`.run.transfer_all_with_retries` (on
+:func:`arcsecond_core.parallel.run_parallel` and :mod:`arcsecond_core.retrying`); :mod:`.fetch`
+is the one streamed, resumable, verified way a data file comes back to disk, :mod:`.checksum`
+the sha256 of a file.
 """
 
 #: Files moved at once by ``arcsecond upload`` and ``arcsecond download`` unless ``--jobs`` says:

@@ -27,6 +27,7 @@ import requests
 from arcsecond_core import errors, retrying
 from arcsecond_core.retrying import Backoff
 
+from .checksum import sha256_prefix
 from .outcome import TRANSIENT
 
 BLOCK = 1024 * 1024
@@ -85,10 +86,6 @@ def partial_path(target: Path, file_id: int | str) -> Path:
     return target.with_name(f".{target.name}.{file_id}.part")
 
 
-def is_partial(path: Path) -> bool:
-    return path.name.startswith(".") and path.name.endswith(".part")
-
-
 def fetch_once(
     session: Any,
     url_path: str,
@@ -112,7 +109,7 @@ def fetch_once(
     offset = part.stat().st_size if part.exists() else 0
     if remote.size is not None and offset > remote.size:
         offset = _truncate(part)
-    digest = _hash_prefix(part, offset)
+    digest = sha256_prefix(part, offset)
     received, synced = 0, False
     if remote.size is None or offset < remote.size or remote.size == 0:
         headers = {"Range": f"bytes={offset}-"} if offset else {}
@@ -220,27 +217,6 @@ def _mismatch(remote: Remote, size: int, checksum: str) -> str | None:
     if remote.checksum and checksum != remote.checksum:
         return f"sha256 {checksum} does not match the server's {remote.checksum}"
     return None
-
-
-def sha256_of(path: str | os.PathLike[str], size: int | None = None) -> str:
-    """The sha256 of a file (of its first ``size`` bytes when given), read block by block."""
-    return _hash_prefix(Path(path), size).hexdigest()
-
-
-def _hash_prefix(part: Path, size: int | None) -> Any:
-    digest = hashlib.sha256()
-    if size == 0:
-        return digest
-    with part.open("rb") as handle:
-        left = size
-        while left is None or left > 0:
-            block = handle.read(BLOCK if left is None else min(BLOCK, left))
-            if not block:
-                break
-            digest.update(block)
-            if left is not None:
-                left -= len(block)
-    return digest
 
 
 def _truncate(part: Path) -> int:

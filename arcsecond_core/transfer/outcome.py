@@ -80,6 +80,32 @@ class NoProgress:
         pass
 
 
+class FileProgress:
+    """The bytes one attempt at one file adds to a run's progress, taken back when the attempt
+    fails: ``with FileProgress(progress) as counted`` takes them back on any error, ``undo()``
+    when the caller decides."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.count = 0
+
+    def advance(self, count: int) -> None:
+        self.count += count
+        self.progress.advance(count)
+
+    def undo(self) -> None:
+        """Take back what this attempt added."""
+        self.progress.advance(-self.count)
+        self.count = 0
+
+    def __enter__(self) -> FileProgress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        if kind is not None:
+            self.undo()
+
+
 class TryAgain(errors.ArcsecondError):
     """One attempt at a file failed for a reason that may pass (the server, the network)."""
 

@@ -1,4 +1,4 @@
-"""Patience for the reads and checks around a transfer (the engine retries the files themselves)."""
+"""Patience for the reads and checks around a transfer (transfer/run.py retries the files)."""
 
 from __future__ import annotations
 

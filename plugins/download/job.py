@@ -13,7 +13,6 @@ from arcsecond_core import errors
 from arcsecond_core.retrying import Backoff
 from arcsecond_core.transfer import DEFAULT_JOBS, auto_jobs
 from arcsecond_core.transfer.bandwidth import Bandwidth, for_run
-from arcsecond_core.transfer.engine import run_all
 from arcsecond_core.transfer.fetch import ChecksumMismatch, FetchCancelled, fetch_once, sync_folders
 from arcsecond_core.transfer.filters import PathFilter
 from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
@@ -23,6 +22,7 @@ from arcsecond_core.transfer.outcome import (
     FAILED,
     SKIPPED,
     TRANSIENT,
+    FileProgress,
     NoProgress,
     Outcome,
     Progress,
@@ -30,6 +30,7 @@ from arcsecond_core.transfer.outcome import (
     message,
 )
 from arcsecond_core.transfer.report import Report
+from arcsecond_core.transfer.run import transfer_all_with_retries
 
 from .plan import CLASH, CONFLICT, REPLACE, SKIP, Item, Plan, make_plan
 from .targets import KINDS, resolve
@@ -114,9 +115,9 @@ def execute(api: Any, plan: Plan, options: Options, progress: Progress | None = 
     fetcher = Fetcher(api, progress, cancel, plan.bandwidth)
     items = plan.to_fetch
     try:
-        report.add(run_all(items, fetcher.attempt, jobs=plan.jobs,
-                           policy=Backoff(attempts=options.retries), progress=progress,
-                           cancel=cancel))
+        report.add(transfer_all_with_retries(items, fetcher.attempt, jobs=plan.jobs,
+                                             policy=Backoff(attempts=options.retries),
+                                             progress=progress, cancel=cancel))
     finally:
         # The renames of every file, made durable once per folder rather than once per file.
         sync_folders({item.path.parent for item in items})
@@ -137,7 +138,8 @@ def dataset_of(plan: Plan, item: Item) -> tuple[str | None, str | None]:
 
 @dataclass
 class Fetcher:
-    """One attempt at one file, as the shared engine asks: an Outcome, or TryAgain."""
+    """One attempt at one file, as :func:`transfer_all_with_retries` asks: an Outcome, or
+    TryAgain."""
 
     api: Any
     progress: Progress
@@ -149,22 +151,17 @@ class Fetcher:
         file_id = item.record.get("id")
         if self.cancel.is_set():
             return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number - 1)
-        counted = [0]
-
-        def advance(count: int) -> None:
-            counted[0] += count
-            self.progress.advance(count)
-
+        counted = FileProgress(self.progress)
         datafiles = self.api.datafiles
         try:
             fetched = fetch_once(self.api.session, datafiles.download_path(file_id), item.path,
-                                 item.remote, portal=datafiles.portal_scoped, progress=advance,
+                                 item.remote, portal=datafiles.portal_scoped, progress=counted.advance,
                                  cancel=self.cancel, overwrite=item.action == REPLACE,
                                  sync_folder=False, throttle=self.bandwidth)
         except FetchCancelled:
             return Outcome(item.relative, item.remote_name, CANCELLED, attempts=number)
         except ChecksumMismatch as exc:
-            self.progress.advance(-counted[0])
+            counted.undo()
             if exc.resumed:  # the partial file of an earlier run was wrong: once more, whole
                 raise TryAgain(message(exc)) from exc
             return self._failed(item, f"{exc}; no file was kept", number)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arcsecond_core.transfer.fetch import Remote, local_name, partial_path, sha256_of
+from arcsecond_core.transfer.checksum import sha256_of
+from arcsecond_core.transfer.fetch import Remote, local_name, partial_path
 from arcsecond_core.transfer.filters import PathFilter
 from arcsecond_core.transfer.progress import human_bytes
 

@@ -50,7 +50,9 @@ def upload(
     from arcsecond_core.transfer.filters import rules_of
     from arcsecond_core.transfer.joblog import open_log
 
-    from .job import Options, dry_run_rows, execute, parse_tags, prepare
+    from .execute import execute
+    from .plan import Options, parse_tags, prepare
+    from .summary import dry_run_rows
 
     options = Options(paths=folder, dataset=dataset, telescope=telescope,
                       tags=tuple(parse_tags(tags)), raw=raw, jobs=jobs, retries=retries,

@@ -130,7 +130,7 @@ class Upload(ArcsecondCommand, Lister):
         from arcsecond_core.interrupts import Interrupts
         from arcsecond_core.transfer.filters import from_arguments
 
-        from .job import Options
+        from .plan import Options
 
         options = Options(
             paths=parsed_args.paths, dataset=parsed_args.dataset,
@@ -146,7 +146,7 @@ class Upload(ArcsecondCommand, Lister):
         # Ctrl-C and SIGTERM only set an event from here on; every phase looks at it. A one-shot
         # run keeps the handlers until the process ends: a signal after the report changes
         # nothing (the shell gets its own handlers back).
-        interrupts = Interrupts().__enter__()
+        interrupts = Interrupts().install()
         try:
             return self._upload(options, parsed_args, interrupts)
         finally:
@@ -157,8 +157,12 @@ class Upload(ArcsecondCommand, Lister):
                 interrupts.restore()
 
     def _upload(self, options: Any, parsed_args: argparse.Namespace, interrupts: Any) -> Any:
-        from .job import dry_run_rows, execute, prepare, summary_lines
-        from .report import as_rows, report_rows
+        from arcsecond_core.transfer.report import as_rows, report_rows
+
+        from .execute import execute
+        from .plan import prepare
+        from .summary import dry_run_rows, summary_lines
+
 
         api = self.app.api(parsed_args.portal, pool_size=max(10, (options.jobs or FAR_JOBS) + 2))
         nothing_sent = "interrupted: nothing was sent"
@@ -205,7 +209,7 @@ class Upload(ArcsecondCommand, Lister):
         return self._send(plan, parsed_args.formatter, execute, report_rows, interrupts)
 
     def _question(self, plan: Any, watch: bool) -> str:
-        from .progress import human_bytes
+        from arcsecond_core.transfer.progress import human_bytes
 
         size = human_bytes(sum(item.size for item in plan.to_send))
         what = f"Upload {len(plan.to_send)} files ({size}) to dataset {plan.dataset.name!r}"

@@ -12,14 +12,10 @@ from arcsecond_core.frames import (
     OBJECT_KEYS,
     first,
     observation_time,
-    parse_utc,
 )
 from arcsecond_core.nights import Site, night_date
 
 from .classify import Kind
-
-__all__ = ["Site", "Summary", "night_log_date", "observation_time", "parse_utc", "read_headers",
-           "summarize"]
 
 
 @dataclass(frozen=True)

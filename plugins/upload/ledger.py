@@ -16,7 +16,7 @@ from pathlib import Path
 
 from arcsecond_core.config import config_dir
 from arcsecond_core.errors import ArcsecondError
-from arcsecond_core.transfer.fetch import sha256_of
+from arcsecond_core.transfer.checksum import sha256_of
 
 LEDGER_FILE = "uploads.sqlite3"
 

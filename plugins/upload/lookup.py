@@ -9,6 +9,12 @@ less before the first file) or is refused because the dataset exists, which chan
 The telescope of an existing dataset is read beside its listing, and the observing site (only
 the dry run's night-log dates and a ``--bwlimit`` timetable need it) is read in the background
 and waited for only when asked.
+
+Every server call of an upload's plan is here: each read (and the dataset's creation) by itself,
+with :func:`patiently` trying again on 5xx and 429, then the concurrent :func:`look_up`.
+Everything reads; the only writes are the dataset's creation, after confirmation (or beside its
+lookup for a run already confirmed), and the deletion of a dataset made for a run that goes no
+further.
 """
 
 from __future__ import annotations
@@ -22,13 +28,155 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from arcsecond_core import errors
+from arcsecond_core.nights import Site
 from arcsecond_core.resources import is_uuid
-
-from . import plan as planning
-from .headers import Site
+from arcsecond_core.transfer.outcome import TRANSIENT
+from arcsecond_core.transfer.patience import patiently as shared_patiently
 
 LOG = logging.getLogger("arcsecond.upload")
+LIST_PAGE_SIZE = 1000
 T = TypeVar("T")
+
+
+def patiently(call: Callable[[], T], *, posts: bool = False, attempts: int = 8,
+              cancel: threading.Event | None = None) -> T:
+    """``call()`` tried again on 5xx, 429 (and connection errors for POSTs), warning on the
+    upload's logger: the patience both directions share, for the reads around an upload."""
+    return shared_patiently(call, posts=posts, attempts=attempts, cancel=cancel, log=LOG)
+
+
+@dataclass
+class DatasetTarget:
+    """The dataset files go to: an existing one (``uuid`` set) or one to create by name."""
+
+    name: str
+    uuid: str | None = None
+    telescope: str | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.uuid is not None
+
+
+def check_portal(api: Any, portal: str) -> dict[str, Any]:
+    """The organisation ``portal``, after checking that the user is a member of it."""
+    try:
+        organisation = api.resource("organisations").read(portal)
+    except errors.NotFound as exc:
+        raise errors.NotFound(
+            f"there is no portal {portal!r} on {api.profile.api_server}", exc.status_code, exc.payload
+        ) from None
+    try:
+        api.verify_portal(portal)
+    except errors.HTTPError as exc:
+        if exc.status_code >= 500:
+            raise
+        raise type(exc)(
+            f"{api.username} is not a member of portal {portal!r}: nothing was sent"
+        ) from exc
+    return dict(organisation)
+
+
+def find_telescope(api: Any, name_or_uuid: str) -> dict[str, Any]:
+    try:
+        return dict(api.telescopes.find(name_or_uuid))
+    except errors.NotFound as exc:
+        raise errors.NotFound(f"{exc}: nothing was sent", exc.status_code, exc.payload) from exc
+
+
+def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
+    """The observing site of a telescope, for night-log dates (None when unknown)."""
+    if not telescope or not telescope.get("observing_site"):
+        return None
+    try:
+        record = api.observingsites.read(telescope["observing_site"])
+    except TRANSIENT:
+        raise
+    except errors.HTTPError as exc:
+        LOG.warning("cannot read the telescope's observing site (%s): night logs shown in UTC", exc)
+        return None
+    longitude = record.get("longitude")
+    return Site(
+        time_zone=record.get("time_zone") or None,
+        longitude=float(longitude) if isinstance(longitude, (int, float)) else None,
+    )
+
+
+def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarget:
+    """The dataset ``spec`` names (UUID or name); ``default`` (the folder's name) without it.
+
+    A UUID must exist; a name matching no dataset gives a target to create; a name matching
+    two or more is an error.
+    """
+    if spec is not None and not spec.strip():
+        raise errors.UsageError("the dataset name may not be blank")
+    if not spec and default is None:
+        raise errors.UsageError("several paths go into one dataset: name it with -d DATASET")
+    text = spec.strip() if spec else str(default)
+    if not text:
+        raise errors.UsageError("cannot name a dataset after the root folder: pass -d DATASET")
+    if is_uuid(text):
+        try:
+            record = api.datasets.read(text)
+        except errors.NotFound as exc:
+            raise errors.NotFound(f"{exc}: nothing was sent", exc.status_code, exc.payload) from exc
+        return DatasetTarget(str(record.get("name") or text), str(record["uuid"]),
+                             record.get("telescope"))
+    matches = [item for item in api.datasets.list(name=text) if item.get("name") == text]
+    if len(matches) > 1:
+        ids = ", ".join(str(item.get("uuid")) for item in matches)
+        raise errors.AmbiguousName(
+            f"{len(matches)} datasets are named {text!r} ({ids}): pass the UUID of one with -d"
+        )
+    if matches:
+        return DatasetTarget(text, str(matches[0]["uuid"]), matches[0].get("telescope"))
+    return DatasetTarget(text)
+
+
+def create_dataset(api: Any, target: DatasetTarget, telescope: str | None) -> str:
+    """Create the dataset ``target`` names (or find it, if it appeared meanwhile); its UUID."""
+    if target.exists:
+        return str(target.uuid)
+    fields: dict[str, Any] = {"name": target.name}
+    if telescope:
+        fields["telescope"] = telescope
+    try:
+        record = api.datasets.create(**fields)
+    except errors.ValidationError:
+        again = find_dataset(api, target.name, None)
+        if not again.exists:
+            raise
+        record = {"uuid": again.uuid, "telescope": again.telescope}
+    target.uuid = str(record["uuid"])
+    target.telescope = record.get("telescope")
+    return target.uuid
+
+
+def remote_files(api: Any, dataset_uuid: str | None) -> dict[str, dict[str, Any]] | None:
+    """The data files of a dataset, by file name (nothing for a dataset still to create).
+
+    None when the key may not list data files (an upload key): the ledger, and the server's
+    ``already exists in dataset`` answers, then tell what is there.
+    """
+    if dataset_uuid is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        for item in api.datafiles.list(dataset=dataset_uuid, page_size=LIST_PAGE_SIZE):
+            if item.get("dataset") not in (None, dataset_uuid):
+                continue
+            found.setdefault(str(item.get("file_name")), dict(item))
+    except errors.Forbidden:
+        return None
+    return found
+
+
+def remote_copy(api: Any, dataset_uuid: str, name: str) -> dict[str, Any] | None:
+    """The data file named ``name`` in a dataset, or None."""
+    for item in api.datafiles.list(dataset=dataset_uuid, file_name=name):
+        if item.get("file_name") == name and item.get("dataset") in (None, dataset_uuid):
+            return dict(item)
+    return None
 
 
 class Later:
@@ -61,7 +209,7 @@ class Found:
     """What the server said before anything is sent."""
 
     organisation: dict[str, Any] | None
-    target: planning.DatasetTarget
+    target: DatasetTarget
     telescope: dict[str, Any] | None
     #: Seconds the dataset's lookup took: about one round trip of the link (the default
     #: ``--jobs`` grows on far links).
@@ -79,16 +227,15 @@ def look_up(api: Any, portal: str | None, dataset: str | None, default_name: str
     With ``create`` (a run already confirmed), a dataset named by name is created beside its
     lookup when ``create()`` says there is something to send (see :func:`create_beside`).
     """
-    patiently = planning.patiently
-    portal_read = pool.submit(patiently, lambda: planning.check_portal(api, portal), posts=True) \
+    portal_read = pool.submit(patiently, lambda: check_portal(api, portal), posts=True) \
         if portal else None
-    def find() -> tuple[planning.DatasetTarget, float]:
+    def find() -> tuple[DatasetTarget, float]:
         started = time.monotonic()
-        found = planning.find_dataset(api, dataset, default_name)
+        found = find_dataset(api, dataset, default_name)
         return found, time.monotonic() - started
 
     target_read = pool.submit(patiently, find)
-    telescope_read = pool.submit(patiently, lambda: planning.find_telescope(api, telescope_spec)
+    telescope_read = pool.submit(patiently, lambda: find_telescope(api, telescope_spec)
                                  ) if telescope_spec else None
     creation = pool.submit(create_beside, api, dataset or default_name, telescope_spec, create) \
         if create is not None else None
@@ -140,7 +287,7 @@ def create_beside(api: Any, name: str | None, telescope_spec: str | None,
     return str(record["uuid"])
 
 
-def _reconciled(api: Any, target: planning.DatasetTarget, created: str) -> planning.DatasetTarget:
+def _reconciled(api: Any, target: DatasetTarget, created: str) -> DatasetTarget:
     """The dataset to use once a creation went out beside the lookup: the new one (the lookup
     may have seen it already), unless another of that name existed before (a server that does
     not keep names unique), which is used instead while the new, empty one is deleted."""
@@ -149,7 +296,7 @@ def _reconciled(api: Any, target: planning.DatasetTarget, created: str) -> plann
                     target.name)
         discard(api, created)
         return target
-    return planning.DatasetTarget(target.name)
+    return DatasetTarget(target.name)
 
 
 def discard(api: Any, created: str | None) -> None:
@@ -165,7 +312,7 @@ def discard(api: Any, created: str | None) -> None:
 def dataset_telescope(api: Any, uuid: str) -> dict[str, Any]:
     """The telescope of an existing dataset (its UUID alone when it cannot be read)."""
     try:
-        return dict(planning.patiently(lambda: api.telescopes.read(uuid)))
+        return dict(patiently(lambda: api.telescopes.read(uuid)))
     except errors.HTTPError:
         return {"uuid": uuid, "name": None}
 
@@ -179,7 +326,7 @@ def site_later(api: Any, telescope: dict[str, Any] | None) -> Later:
 
 def _site(api: Any, telescope: dict[str, Any]) -> Site | None:
     try:
-        return planning.patiently(lambda: planning.site_of(api, telescope))
+        return patiently(lambda: site_of(api, telescope))
     except errors.ArcsecondError as exc:
         LOG.warning("cannot read the telescope's observing site (%s): night logs shown in UTC", exc)
         return None

@@ -7,10 +7,8 @@ import logging
 from typing import Any, TextIO
 
 from arcsecond_core.transfer import progress as shared
-from arcsecond_core.transfer.progress import BarProgress, describe, human_bytes
 
 LOG = logging.getLogger("arcsecond.upload")
-__all__ = ["BarProgress", "LogProgress", "describe", "human_bytes", "make_progress"]
 
 
 class LogProgress(shared.LogProgress):

@@ -1,7 +1,10 @@
-"""The upload engine: files sent in parallel over one pooled session, each retried with backoff.
+"""Sending files into one dataset: one attempt at one file, the ``--replace`` steps around it,
+and what an ``already exists in dataset`` answer means.
 
-One file failing never stops the others. A retry that meets ``already exists in dataset``
-checks the server's copy: when it is the same content the earlier attempt did land.
+The files, their retries and their threads are :func:`arcsecond_core.transfer.run.
+transfer_all_with_retries`'s; here is :meth:`Transfer._attempt`, one try at one file. A retry
+that meets ``already exists in dataset`` checks the server's copy: when it is the same content
+the earlier attempt did land.
 """
 
 from __future__ import annotations
@@ -9,32 +12,33 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from arcsecond_core import errors
 from arcsecond_core.datafiles import FileChanged, UploadCancelled, is_already_exists
 from arcsecond_core.retrying import Backoff
-from arcsecond_core.transfer.engine import run_each, transfer_one
+from arcsecond_core.transfer.checksum import sha256_of
 from arcsecond_core.transfer.outcome import (
     CANCELLED,
     CONFLICT,
     FAILED,
-    IGNORED,
     SKIPPED,
+    TRANSIENT,
     UPLOADED,
+    FileProgress,
     NoProgress,
     Outcome,
     Progress,
     TryAgain,
 )
+from arcsecond_core.transfer.run import transfer_all_with_retries
 
-from .ledger import Ledger, sha256_of
-from .plan import TRANSIENT, different_file, patiently, remote_copy, same_content
+from .comparison import different_file, same_content
+from .ledger import Ledger
+from .lookup import patiently, remote_copy
 from .scan import LocalFile
-
-__all__ = ["CANCELLED", "CONFLICT", "FAILED", "IGNORED", "SKIPPED", "UPLOADED", "NoProgress",
-           "Outcome", "Progress", "Transfer", "TryAgain"]
 
 
 @dataclass
@@ -62,22 +66,22 @@ class Transfer:
     def run(self, files: list[LocalFile]) -> list[Outcome]:
         """Send ``files``, one outcome each, in order; when ``cancel`` is set the run stops
         within seconds and files not finished are ``cancelled``."""
-        return run_each(files, self.send, jobs=self.jobs, progress=self.progress,
-                        cancel=self.cancel)
+        # Only a run that may replace server copies needs steps around a file's attempts.
+        around = self._replacing if self.replace or self.replacing else None
+        return transfer_all_with_retries(files, self._attempt, jobs=self.jobs, policy=self.policy,
+                                         progress=self.progress, cancel=self.cancel, around=around)
 
-    def send(self, item: LocalFile) -> Outcome:
-        """Upload one file, retrying transient failures; never raises for a server answer.
-
-        With ``replace``, a server copy with other content is deleted first (when it is known
-        before sending) or when the server refuses the name, and the file is sent again once.
-        """
+    def _replacing(self, item: LocalFile, send: Callable[[], Outcome]) -> Outcome:
+        """Send one file (``send``: its retried attempts), deleting a server copy with other
+        content first (when it is known before sending) or when the server refuses the name,
+        then sending the file again once."""
         outcome = None
         if item.relative in self.replacing:
             outcome = self._delete_copy(item, self.replacing[item.relative])
         if outcome is None:
-            outcome = self._send(item)
+            outcome = send()
             if outcome.status == CONFLICT and self.replace and not self.cancel.is_set():
-                outcome = self._delete_copy(item, outcome.datafile_id) or self._send(item)
+                outcome = self._delete_copy(item, outcome.datafile_id) or send()
         return outcome
 
     def _delete_copy(self, item: LocalFile, file_id: int | None) -> Outcome | None:
@@ -99,9 +103,6 @@ class Transfer:
         self.ledger.forget(item.relative)
         return None
 
-    def _send(self, item: LocalFile) -> Outcome:
-        return transfer_one(item, self._attempt, self.policy, self.progress, self.cancel)
-
     def _attempt(self, item: LocalFile, attempt: int) -> Outcome:
         """One try at sending ``item``: its outcome, or TryAgain."""
         if self.cancel.is_set():
@@ -113,34 +114,24 @@ class Transfer:
         size, mtime_ns = current.st_size, current.st_mtime_ns
         self.ledger.record(item.relative, item.remote_name, size, mtime_ns, "sending")
         digest = hashlib.sha256() if self.verify else None
-        sent = [0]
-
-        def advance(count: int) -> None:
-            sent[0] += count
-            self.progress.advance(count)
-
         try:
-            record = self.api.datafiles.upload(
-                item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
-                file_name=item.remote_name, progress=advance, digest=digest,
-                cancel=self.cancel, throttle=self.bandwidth,
-            )
+            with FileProgress(self.progress) as counted:  # a failed attempt takes its bytes back
+                record = self.api.datafiles.upload(
+                    item.path, self.dataset, is_raw=self.is_raw, tags=self.tags,
+                    file_name=item.remote_name, progress=counted.advance, digest=digest,
+                    cancel=self.cancel, throttle=self.bandwidth,
+                )
         except UploadCancelled:
-            self.progress.advance(-sent[0])
             return Outcome(item.relative, item.remote_name, CANCELLED, attempts=attempt)
         except errors.ValidationError as exc:
-            self.progress.advance(-sent[0])
             if is_already_exists(exc):
                 return self._already_there(item, size, mtime_ns, attempt, exc)
             return self._failed(item, _message(exc), attempt)
         except (*TRANSIENT, FileChanged) as exc:
-            self.progress.advance(-sent[0])
             raise TryAgain(_message(exc)) from exc
         except errors.ArcsecondError as exc:
-            self.progress.advance(-sent[0])
             return self._failed(item, _message(exc), attempt)
         except OSError as exc:
-            self.progress.advance(-sent[0])
             return self._failed(item, f"cannot read ({exc.strerror or exc})", attempt)
         checksum = digest.hexdigest() if digest is not None else None
         file_id = _int(record.get("id"))

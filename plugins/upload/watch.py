@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from arcsecond_core import errors, retrying
 from arcsecond_core.retrying import Backoff
 from arcsecond_core.transfer.joblog import LoggedProgress, TransferLog
+from arcsecond_core.transfer.outcome import CANCELLED, FAILED, Outcome
+from arcsecond_core.transfer.report import Report
 
-from . import plan as planning
-from .job import Plan, initial_outcomes, make_transfer, open_ledger, too_recent
+from .execute import initial_outcomes, make_transfer
+from .lookup import create_dataset
+from .plan import Plan, open_ledger, too_recent
 from .progress import LogProgress
-from .report import Report
 from .scan import LocalFile, renamed, scan
-from .transfer import CANCELLED, FAILED, Outcome
 
 LOG = logging.getLogger("arcsecond.upload")
 MAX_RETRY_DELAY = 300.0
@@ -57,7 +58,7 @@ class Watch:
         plan = self.plan
         report = Report(plan.dataset.name, plan.dataset.uuid)
         try:
-            uuid = _until_done(lambda: planning.create_dataset(
+            uuid = _until_done(lambda: create_dataset(
                 plan.api, plan.dataset, plan.telescope.get("uuid") if plan.telescope else None
             ), self.stop)
         except retrying.Cancelled:

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from arcsecond_plugins.upload.job import too_recent
+from arcsecond_plugins.upload.plan import too_recent
 
 from arcsecond_core.errors import ConfigError, UsageError
 from arcsecond_core.transfer.bandwidth import (

@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 from arcsecond_plugins.upload.classify import Kind, classify
-from arcsecond_plugins.upload.headers import (
-    Site,
-    night_log_date,
-    observation_time,
-    parse_utc,
-    summarize,
-)
+from arcsecond_plugins.upload.headers import night_log_date, summarize
+
+from arcsecond_core.frames import observation_time, parse_utc
+from arcsecond_core.nights import Site
 
 from .samples import corrupt_archives, write_fits, write_fpack, write_xisf
 
@@ -108,7 +105,8 @@ def test_summary_of_broken_or_other_files(tmp_path: Path) -> None:
 def test_astropy_is_imported_only_for_headers() -> None:
     import subprocess
 
-    code = ("import sys, arcsecond_plugins.upload.command, arcsecond_plugins.upload.job,"
+    code = ("import sys, arcsecond_plugins.upload.command, arcsecond_plugins.upload.plan,"
+            " arcsecond_plugins.upload.execute, arcsecond_plugins.upload.summary,"
             " arcsecond_plugins.upload.transfer; print('astropy' in sys.modules,"
             " 'tqdm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

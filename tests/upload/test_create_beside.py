@@ -3,13 +3,15 @@ first file, and nothing left behind when the run goes no further."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from arcsecond_plugins.upload.job import Options, execute, prepare
+from arcsecond_plugins.upload.execute import execute
+from arcsecond_plugins.upload.plan import Options, prepare
 
 from arcsecond_core import errors
 
@@ -99,11 +101,9 @@ def test_unconfirmed_run_creates_nothing_before_the_question(tmp_path: Path) -> 
 def test_nothing_created_when_nothing_would_go(tmp_path: Path, names: tuple[str, ...],
                                                options: dict[str, Any]) -> None:
     api = FakeAPI()
-    try:
+    with contextlib.suppress(errors.UsageError):
         prepare(api, Options(folder(tmp_path, *names), "night", jobs=1, **options),
                 confirmed=True)
-    except errors.UsageError:
-        pass
     assert api.datasets.items == []
 
 

@@ -1,4 +1,4 @@
-"""The ledger and the planning steps, against an in-memory API."""
+"""The ledger, the server's look-ups and the comparison, against an in-memory API."""
 
 from __future__ import annotations
 
@@ -7,18 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from arcsecond_plugins.upload import plan
-from arcsecond_plugins.upload.job import (
-    Options,
-    default_dataset_name,
-    parse_tags,
-    prepare,
-    summary_lines,
-)
-from arcsecond_plugins.upload.ledger import Entry, Ledger, sha256_of
+from arcsecond_plugins.upload import comparison, lookup
+from arcsecond_plugins.upload.ledger import Entry, Ledger
+from arcsecond_plugins.upload.plan import Options, default_dataset_name, parse_tags, prepare
 from arcsecond_plugins.upload.scan import scan
+from arcsecond_plugins.upload.summary import summary_lines
 
 from arcsecond_core import errors
+from arcsecond_core.transfer.checksum import sha256_of
 
 from .fakes import FakeAPI
 
@@ -65,24 +61,24 @@ def test_ledger_in_config_dir(isolated_config_dir: Path) -> None:
 def test_dataset_by_uuid_must_exist(tmp_path: Path) -> None:
     api = FakeAPI()
     with pytest.raises(errors.ArcsecondError, match="nothing was sent"):
-        plan.find_dataset(api, UUID, tmp_path)
+        lookup.find_dataset(api, UUID, tmp_path)
     api.datasets.items.append({"uuid": UUID, "name": "M31", "telescope": None})
-    target = plan.find_dataset(api, UUID, tmp_path)
+    target = lookup.find_dataset(api, UUID, tmp_path)
     assert (target.uuid, target.name, target.exists) == (UUID, "M31", True)
 
 
 def test_dataset_by_name_found_created_or_ambiguous(tmp_path: Path) -> None:
     api = FakeAPI()
-    target = plan.find_dataset(api, "M31", tmp_path)
+    target = lookup.find_dataset(api, "M31", tmp_path)
     assert not target.exists and target.name == "M31"
-    uuid = plan.create_dataset(api, target, "tel-1")
+    uuid = lookup.create_dataset(api, target, "tel-1")
     assert api.datasets.items == [{"uuid": uuid, "telescope": "tel-1", "name": "M31"}]
-    assert plan.find_dataset(api, "M31", tmp_path).uuid == uuid
+    assert lookup.find_dataset(api, "M31", tmp_path).uuid == uuid
     api.datasets.items.append({"uuid": "x2", "name": "M31"})
     with pytest.raises(errors.ArcsecondError, match="2 datasets are named 'M31'"):
-        plan.find_dataset(api, "M31", tmp_path)
+        lookup.find_dataset(api, "M31", tmp_path)
     with pytest.raises(errors.UsageError):
-        plan.find_dataset(api, "  ", tmp_path)
+        lookup.find_dataset(api, "  ", tmp_path)
 
 
 def test_dataset_defaults_to_folder_name(tmp_path: Path) -> None:
@@ -92,27 +88,43 @@ def test_dataset_defaults_to_folder_name(tmp_path: Path) -> None:
     assert default_dataset_name([folder]) == "2024-05-01"
     assert default_dataset_name([folder / "a.fits"]) == "2024-05-01"
     assert default_dataset_name([folder / "a.fits", folder / "sub"]) is None
-    assert plan.find_dataset(FakeAPI(), None, "2024-05-01").name == "2024-05-01"
+    assert lookup.find_dataset(FakeAPI(), None, "2024-05-01").name == "2024-05-01"
     with pytest.raises(errors.UsageError, match="name it with -d"):
-        plan.find_dataset(FakeAPI(), None, None)
+        lookup.find_dataset(FakeAPI(), None, None)
 
 
 def test_create_dataset_that_appeared_meanwhile(tmp_path: Path) -> None:
     api = FakeAPI()
-    target = plan.find_dataset(api, "M31", tmp_path)
+    target = lookup.find_dataset(api, "M31", tmp_path)
     api.datasets.items.append({"uuid": "u1", "name": "M31", "telescope": None})
-    assert plan.create_dataset(api, target, None) == "u1"
+    assert lookup.create_dataset(api, target, None) == "u1"
 
 
 def test_portal_checks(tmp_path: Path) -> None:
     api = FakeAPI(portal="obs")
     with pytest.raises(errors.ArcsecondError, match="no portal 'obs'"):
-        plan.check_portal(api, "obs")
+        lookup.check_portal(api, "obs")
     api.organisations.items.append({"subdomain": "obs", "name": "Observatory"})
     with pytest.raises(errors.ArcsecondError, match="not a member of portal 'obs'"):
-        plan.check_portal(api, "obs")
+        lookup.check_portal(api, "obs")
     api.members.add("obs")
-    assert plan.check_portal(api, "obs")["name"] == "Observatory"
+    assert lookup.check_portal(api, "obs")["name"] == "Observatory"
+
+
+def test_a_server_error_in_the_portal_check_is_not_a_membership_refusal() -> None:
+    """A 500 from the verify-organisation call is the server's trouble, reported as such (and
+    tried again by ``patiently``), never "not a member" (which would end the run for good)."""
+
+    class Failing(FakeAPI):
+        def verify_portal(self, subdomain: str) -> None:
+            raise errors.ServerError("internal server error", 500)
+
+    api = Failing(portal="obs")
+    api.organisations.items.append({"subdomain": "obs", "name": "Observatory"})
+    with pytest.raises(errors.ServerError) as raised:
+        lookup.check_portal(api, "obs")
+    assert raised.value.status_code == 500
+    assert "not a member" not in str(raised.value)
 
 
 def test_compare_by_name_size_and_checksum(tmp_path: Path) -> None:
@@ -125,16 +137,16 @@ def test_compare_by_name_size_and_checksum(tmp_path: Path) -> None:
         "rewritten": {"id": 2, "file_name": "rewritten", "size": 5, "checksum": sha(b"12345")},
         "other": {"id": 3, "file_name": "other", "size": 99},
     }
-    result = plan.compare(files, remote, {})
+    result = comparison.compare(files, remote, {})
     assert [d.file.relative for d in result.to_send] == ["new"]
     assert [(d.file.relative, d.sha256) for d in result.skipped] == [("same", sha(b"12345"))]
     assert [d.file.relative for d in result.conflicts] == ["other", "rewritten"]
     reasons = {d.file.relative: d.reason for d in result.conflicts}
     assert "different file named 'other'" in reasons["other"] and "99 bytes" in reasons["other"]
     assert "same size, other sha256" in reasons["rewritten"] and "--replace" in reasons["rewritten"]
-    assert plan.same_content({"size": 5, "checksum": "AB"}, 5, "ab")
-    assert not plan.same_content({"size": 5, "checksum": "cd"}, 5, "ab")
-    replaced = plan.compare(files, remote, {}, replace=True)
+    assert comparison.same_content({"size": 5, "checksum": "AB"}, 5, "ab")
+    assert not comparison.same_content({"size": 5, "checksum": "cd"}, 5, "ab")
+    replaced = comparison.compare(files, remote, {}, replace=True)
     assert not replaced.conflicts
     assert {d.file.relative: d.action for d in replaced.to_send} == {
         "new": "send", "other": "replace", "rewritten": "replace"}
@@ -157,7 +169,7 @@ def test_hash_only_when_sizes_match_and_the_ledger_cannot_vouch(tmp_path: Path) 
         hashed.append(path.name)
         return sha(path.read_bytes())
 
-    result = plan.compare(list(files.values()), remote, ledger, hasher=hasher)
+    result = comparison.compare(list(files.values()), remote, ledger, hasher=hasher)
     assert hashed == ["b"]  # a: the ledger vouches; c: sizes differ, no need to read it
     assert [d.file.relative for d in result.skipped] == ["a", "b"]
     assert [d.file.relative for d in result.conflicts] == ["c"]
@@ -171,7 +183,7 @@ def test_ledger_alone_compares_content_for_an_upload_key(tmp_path: Path) -> None
     files = {f.relative: f for f in scan(tmp_path).files}
     ledger = {name: Entry(name, name, 5, files[name].mtime_ns - 1, sha(b"12345"), i, "sent")
               for i, name in enumerate(files)}
-    result = plan.compare(list(files.values()), None, ledger)
+    result = comparison.compare(list(files.values()), None, ledger)
     assert [d.file.relative for d in result.skipped] == ["touched"]
     assert sorted(d.file.relative for d in result.conflicts) == ["grown", "rewritten"]
     assert all("changed since" in d.reason for d in result.conflicts)

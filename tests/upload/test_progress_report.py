@@ -10,16 +10,17 @@ import sys
 from io import StringIO
 
 import pytest
-from arcsecond_plugins.upload.progress import LogProgress, describe, human_bytes, make_progress
-from arcsecond_plugins.upload.report import Report, report_rows
-from arcsecond_plugins.upload.transfer import FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
+from arcsecond_plugins.upload.progress import LogProgress, make_progress
 
 from arcsecond_core.testing import finish
+from arcsecond_core.transfer.outcome import FAILED, IGNORED, SKIPPED, UPLOADED, Outcome
+from arcsecond_core.transfer.progress import describe, human_bytes
+from arcsecond_core.transfer.report import Report, report_rows
 
 BAR_SCRIPT = """
 import sys
 from arcsecond_plugins.upload.progress import make_progress
-from arcsecond_plugins.upload.transfer import Outcome
+from arcsecond_core.transfer.outcome import Outcome
 bar = make_progress(sys.stderr, 2, 3000)
 bar.advance(1000)
 bar.finished(Outcome("a.fits", "a.fits", "uploaded", 1000, 7, seconds=0.5))

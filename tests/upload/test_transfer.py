@@ -1,4 +1,5 @@
-"""The transfer engine against an in-memory API: retries, duplicates, failures that stay local."""
+"""Sending files (upload/transfer.py, on the shared retried run) against an in-memory API: retries,
+duplicates, failures that stay local."""
 
 from __future__ import annotations
 
@@ -9,18 +10,12 @@ from pathlib import Path
 import pytest
 from arcsecond_plugins.upload.ledger import Ledger
 from arcsecond_plugins.upload.scan import scan
-from arcsecond_plugins.upload.transfer import (
-    CANCELLED,
-    CONFLICT,
-    FAILED,
-    SKIPPED,
-    UPLOADED,
-    Transfer,
-)
+from arcsecond_plugins.upload.transfer import Transfer
 
 from arcsecond_core import errors
 from arcsecond_core.datafiles import UploadCancelled
 from arcsecond_core.retrying import Backoff
+from arcsecond_core.transfer.outcome import CANCELLED, CONFLICT, FAILED, SKIPPED, UPLOADED
 
 from .fakes import FakeAPI
 

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from arcsecond_plugins.upload.job import Options, prepare
-from arcsecond_plugins.upload.report import Report
-from arcsecond_plugins.upload.transfer import FAILED, UPLOADED
+from arcsecond_plugins.upload.plan import Options, prepare
 from arcsecond_plugins.upload.watch import Watch
 
 from arcsecond_core import errors
+from arcsecond_core.transfer.outcome import FAILED, UPLOADED
+from arcsecond_core.transfer.report import Report
 
 from .fakes import FakeAPI
 
