@@ -67,7 +67,7 @@ class UploadAllSkyImage(ArcsecondCommand, Lister):
 
         self._check(parsed_args)
         # Ctrl-C and SIGTERM only set an event from here on; the sending looks at it.
-        interrupts = Interrupts().__enter__()
+        interrupts = Interrupts().install()
         try:
             return self._upload(parsed_args, interrupts)
         finally:
