@@ -102,12 +102,9 @@ def site_of(api: Any, telescope: dict[str, Any] | None) -> Site | None:
     )
 
 
-def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarget:
-    """The dataset ``spec`` names (UUID or name); ``default`` (the folder's name) without it.
-
-    A UUID must exist; a name matching no dataset gives a target to create; a name matching
-    two or more is an error.
-    """
+def dataset_name(spec: str | None, default: str | None) -> str:
+    """The dataset's name or UUID as given (``-d``), or ``default`` without it; UsageError when
+    there is none to use."""
     if spec is not None and not spec.strip():
         raise errors.UsageError("the dataset name may not be blank")
     if not spec and default is None:
@@ -115,6 +112,16 @@ def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarg
     text = spec.strip() if spec else str(default)
     if not text:
         raise errors.UsageError("cannot name a dataset after the root folder: pass -d DATASET")
+    return text
+
+
+def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarget:
+    """The dataset ``spec`` names (UUID or name); ``default`` (the folder's name) without it.
+
+    A UUID must exist; a name matching no dataset gives a target to create; a name matching
+    two or more is an error.
+    """
+    text = dataset_name(spec, default)
     if is_uuid(text):
         try:
             record = api.datasets.read(text)
@@ -133,15 +140,17 @@ def find_dataset(api: Any, spec: str | None, default: str | None) -> DatasetTarg
     return DatasetTarget(text)
 
 
+def dataset_fields(name: str, telescope: str | None) -> dict[str, Any]:
+    """The body of ``POST datasets/``: the name, and the telescope's UUID when there is one."""
+    return {"name": name, "telescope": telescope} if telescope else {"name": name}
+
+
 def create_dataset(api: Any, target: DatasetTarget, telescope: str | None) -> str:
     """Create the dataset ``target`` names (or find it, if it appeared meanwhile); its UUID."""
     if target.exists:
         return str(target.uuid)
-    fields: dict[str, Any] = {"name": target.name}
-    if telescope:
-        fields["telescope"] = telescope
     try:
-        record = api.datasets.create(**fields)
+        record = api.datasets.create(**dataset_fields(target.name, telescope))
     except errors.ValidationError:
         again = find_dataset(api, target.name, None)
         if not again.exists:
@@ -237,7 +246,7 @@ def look_up(api: Any, portal: str | None, dataset: str | None, default_name: str
     target_read = pool.submit(patiently, find)
     telescope_read = pool.submit(patiently, lambda: find_telescope(api, telescope_spec)
                                  ) if telescope_spec else None
-    creation = pool.submit(create_beside, api, dataset or default_name, telescope_spec, create) \
+    creation = pool.submit(create_beside, api, dataset, default_name, telescope_spec, create) \
         if create is not None else None
     try:
         organisation = portal_read.result() if portal_read is not None else None
@@ -267,21 +276,22 @@ def look_up(api: Any, portal: str | None, dataset: str | None, default_name: str
                  created=None if target.exists else created)
 
 
-def create_beside(api: Any, name: str | None, telescope_spec: str | None,
+def create_beside(api: Any, spec: str | None, default: str | None, telescope_spec: str | None,
                   wanted: Callable[[], bool]) -> str | None:
-    """Create the dataset ``name`` while it is being looked up; its UUID, or None when it was
-    not created here (no name, a telescope given by name, nothing to send, or refused: it
-    exists, or the portal or telescope is wrong, which the lookups report)."""
-    name = name.strip() if name else name
-    if not name or is_uuid(name) or (telescope_spec and not is_uuid(telescope_spec.strip())):
+    """Create the dataset ``spec`` (or ``default``) names while it is being looked up; its UUID,
+    or None when it was not created here (no usable name, a telescope given by name, nothing to
+    send, or refused: it exists, or the portal or telescope is wrong, which the lookups
+    report)."""
+    try:
+        name = dataset_name(spec, default)
+    except errors.UsageError:
+        return None  # the lookup reports it
+    if is_uuid(name) or (telescope_spec and not is_uuid(telescope_spec.strip())):
         return None
     if not wanted():
         return None
-    fields: dict[str, Any] = {"name": name}
-    if telescope_spec:
-        fields["telescope"] = telescope_spec.strip()
     try:
-        record = api.datasets.create(**fields)
+        record = api.datasets.create(**dataset_fields(name, telescope_spec and telescope_spec.strip()))
     except errors.ArcsecondError:
         return None  # the lookup says why (or the usual creation, later, does)
     return str(record["uuid"])
