@@ -23,6 +23,7 @@ class TerminalSession:
         self.env = {**os.environ, **(env or {})}
         self.columns, self.rows = columns, rows
         self.seen = b""
+        self.cursor = 0  # where the last marker found ends; the next one is looked for after it
         self.status: int | None = None
         self.pid = 0
         self.fd = -1
@@ -50,19 +51,25 @@ class TerminalSession:
         os.close(self.fd)
 
     def wait_for(self, marker: bytes, timeout: float = 30.0) -> bool:
-        """Read the terminal until ``marker`` appears after what was read before; True then."""
-        start = len(self.seen)
+        """Read the terminal until ``marker`` appears after the last marker found; True then.
+
+        The search starts where the last match ended, not where the last read ended: one read
+        often holds a command's output and the prompt after it.
+        """
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if marker in self.seen[start:]:
+        while True:
+            found = self.seen.find(marker, self.cursor)
+            if found >= 0:
+                self.cursor = found + len(marker)
                 return True
+            if time.monotonic() >= deadline:
+                return False
             ready, _, _ = select.select([self.fd], [], [], 0.1)
             if ready:
                 try:
                     self.seen += os.read(self.fd, 4096)
-                except OSError:  # the child is gone
-                    return marker in self.seen[start:]
-        return marker in self.seen[start:]
+                except OSError:  # the child is gone: nothing more will come
+                    deadline = 0.0
 
     def type(self, text: bytes) -> None:
         os.write(self.fd, text)

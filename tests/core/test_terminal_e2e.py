@@ -39,9 +39,9 @@ def test_history_keeps_the_commands_typed_across_sessions(client: ArcsecondClien
     with TerminalSession(env=client.env) as first:
         assert first.wait_for(PROMPT), first.text
         first.type(b"dataset list -f value -c name\r")
-        assert first.wait_for(b"M31"), first.text
+        assert first.wait_for(b"M31") and first.wait_for(PROMPT), first.text
         first.type(b"whoami -f value -c username\r")
-        assert first.wait_for(client.username.encode()), first.text
+        assert first.wait_for(client.username.encode()) and first.wait_for(PROMPT), first.text
         first.type(b"quit\r")
         assert first.wait_for_exit() == 0
     with TerminalSession(env=client.env) as second:
@@ -51,11 +51,12 @@ def test_history_keeps_the_commands_typed_across_sessions(client: ArcsecondClien
         assert second.wait_for(PROMPT), second.text
         second.type(b"history -a\r")
         assert second.wait_for(b"whoami -f value -c username"), second.text
+        assert second.wait_for(PROMPT), second.text
         assert "dataset list -f value -c name" in second.text
         second.type(b"history 2\r")
-        assert second.wait_for(b"2  whoami -f value -c username"), second.text
+        assert second.wait_for(b"2  whoami -f value -c username") and second.wait_for(PROMPT), second.text
         second.type(b"history 99\r")
-        assert second.wait_for(b"no such history item: 99"), second.text
+        assert second.wait_for(b"no such history item: 99") and second.wait_for(PROMPT), second.text
         second.type(b"quit\r")
         assert second.wait_for_exit() == 0
     assert "Traceback" not in second.text and "IndexError" not in second.text
@@ -66,9 +67,9 @@ def test_help_inside_the_shell_names_shell_commands(client: ArcsecondClient) -> 
     with TerminalSession(env={**client.env, "ARCSECOND_PAGER": ""}) as session:
         assert session.wait_for(PROMPT), session.text
         session.type(b"bogus\r")
-        assert session.wait_for(b"See 'help'."), session.text
+        assert session.wait_for(b"See 'help'.") and session.wait_for(PROMPT), session.text
         session.type(b"dataset list --help\r")
-        assert session.wait_for(b"usage: dataset list"), session.text
+        assert session.wait_for(b"usage: dataset list") and session.wait_for(PROMPT), session.text
         session.type(b"quit\r")
         assert session.wait_for_exit() == 0
     assert "arcsecond --help" not in session.text and "usage: arcsecond dataset" not in session.text
