@@ -66,3 +66,18 @@ def write_section(name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     RESULTS.write_text(text if text.endswith("\n") else text + "\n")
+
+
+FLOOR_TARGET = 1.1  # ours / the bare requests client doing the same requests, at most
+CURL_CEILING = 2.0  # ours / the fastest curl, at most
+
+
+def loopback_verdicts(label: str, ours: float, python: float, curl: float) -> list[str]:
+    """The two loopback targets for one row: beside the Python floor, and beside curl."""
+    return [
+        f"{label}: {ours / python:.2f}x the Python floor, start-up included (target <= "
+        f"{FLOOR_TARGET}x): {'met' if ours / python <= FLOOR_TARGET else 'NOT met'}",
+        f"{label}: {ours / curl:.2f}x curl's best (ceiling {CURL_CEILING:g}x): "
+        f"{'met' if ours / curl <= CURL_CEILING else 'NOT met'}; the Python floor alone is "
+        f"{python / curl:.2f}x",
+    ]
