@@ -106,10 +106,7 @@ class _Content:
             if layout.tile_compressed and self.compression is None:
                 self.compression = "fpack"
             if headers:
-                values = frames.parse_fits_header(layout.primary)
-                if layout.frame is not None:
-                    values.update(frames.parse_fits_header(layout.frame))
-                self.headers = values
+                self.headers = layout.headers()
         elif self.file_type == "xisf" and headers:
             self.headers = frames.read_xisf_header(stream, start)
 

@@ -123,16 +123,6 @@ def content_type(start: bytes) -> str:
     return "other"
 
 
-def read_fits_header(stream: IO[bytes], start: bytes = b"") -> dict[str, Any]:
-    """The cards of the HDU that describes the frame (see :func:`fits_layout`), with the primary
-    header's cards under them; ValueError if the primary header is truncated or corrupt."""
-    layout = fits_layout(stream, start)
-    values = parse_fits_header(layout.primary)
-    if layout.frame is not None:
-        values.update(parse_fits_header(layout.frame))
-    return values
-
-
 @dataclass(frozen=True)
 class FitsLayout:
     """The raw primary header, and the raw header of the later HDU that describes the frame
@@ -141,6 +131,13 @@ class FitsLayout:
     primary: bytes
     frame: bytes | None = None
     tile_compressed: bool = False
+
+    def headers(self) -> dict[str, Any]:
+        """The cards of the HDU that describes the frame, with the primary header's under them."""
+        values = parse_fits_header(self.primary)
+        if self.frame is not None:
+            values.update(parse_fits_header(self.frame))
+        return values
 
 
 def fits_layout(stream: IO[bytes], start: bytes = b"") -> FitsLayout:

@@ -37,15 +37,14 @@ def test_the_frame_is_the_first_hdu_with_data_or_a_date() -> None:
             {"OBJECT": "p"}))], "p"),
     }
     for label, (hdus, target) in cases.items():
-        headers = frames.read_fits_header(io.BytesIO(hdus_bytes(*hdus)))
+        headers = frames.fits_layout(io.BytesIO(hdus_bytes(*hdus))).headers()
         assert headers["OBJECT"] == target, label
-    merged = frames.read_fits_header(io.BytesIO(hdus_bytes(*cases["empty primary, image "
-                                                                  "extension"][0])))
+    extension = hdus_bytes(*cases["empty primary, image extension"][0])
+    merged = frames.fits_layout(io.BytesIO(extension)).headers()
     assert merged["OBSERVER"] == "o" and merged["DATE-OBS"] == "2024-01-02T03:04:05"
     layout = frames.fits_layout(io.BytesIO(hdus_bytes(*cases["fpack"][0])))
     assert layout.tile_compressed and layout.frame is not None
-    assert not frames.fits_layout(io.BytesIO(hdus_bytes(*cases["empty primary, image "
-                                                               "extension"][0]))).tile_compressed
+    assert not frames.fits_layout(io.BytesIO(extension)).tile_compressed
 
 
 def test_content_first_then_the_extension(tmp_path: Path) -> None:

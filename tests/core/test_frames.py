@@ -147,11 +147,11 @@ def test_read_exactly_gathers_short_reads() -> None:
 def test_fits_header_over_several_blocks() -> None:
     raw = fits_bytes(LIGHT, extra_cards=100)
     assert raw.index(b"END     ") > frames.FITS_BLOCK
-    headers = frames.read_fits_header(io.BytesIO(raw))
+    headers = frames.fits_layout(io.BytesIO(raw)).headers()
     assert headers["FILL99"] == 99 and headers["OBJECT"] == "M 31"
     stream = io.BytesIO(raw)
     start = stream.read(5)
-    assert frames.read_fits_header(stream, start) == headers
+    assert frames.fits_layout(stream, start).headers() == headers
 
 
 @pytest.mark.parametrize("content", [
@@ -167,7 +167,7 @@ def test_truncated_or_corrupt_fits_header(content: bytes | str) -> None:
         end = raw.index(b"END     ") + 80 if "END" in content else frames.FITS_BLOCK + 1000
         content = raw[:end]
     with pytest.raises(ValueError):
-        frames.read_fits_header(io.BytesIO(content))
+        frames.fits_layout(io.BytesIO(content)).headers()
 
 
 def test_fits_header_without_end_stops_at_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +175,7 @@ def test_fits_header_without_end_stops_at_the_limit(monkeypatch: pytest.MonkeyPa
     cards = b"SIMPLE  =                    T".ljust(80) + b"COMMENT x".ljust(80) * 200
     stream = io.BytesIO(cards)
     with pytest.raises(ValueError, match="without END"):
-        frames.read_fits_header(stream)
+        frames.fits_layout(stream).headers()
     assert stream.tell() == 3 * frames.FITS_BLOCK
 
 
@@ -278,8 +278,8 @@ def test_observation_time_keys_and_mjd() -> None:
 
 
 def test_observation_time_of_a_real_fits_header() -> None:
-    headers = frames.read_fits_header(io.BytesIO(fits_bytes({"DATE-OBS": "2024-07-01",
-                                                             "TIME-OBS": "13:30:00"})))
+    raw = fits_bytes({"DATE-OBS": "2024-07-01", "TIME-OBS": "13:30:00"})
+    headers = frames.fits_layout(io.BytesIO(raw)).headers()
     assert frames.observation_time(headers) == dt.datetime(2024, 7, 1, 13, 30, tzinfo=UTC)
 
 
